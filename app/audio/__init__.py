@@ -1,0 +1,1 @@
+"""Audio output behind the AudioPlayer protocol."""

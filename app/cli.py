@@ -1,0 +1,131 @@
+"""The command line: parse arguments, set up paths and logging, run a command or the GUI.
+
+Exit codes: 0 ok, 1 failure, 2 bad usage or bad input. Every error is one line on stderr.
+Qt is imported only when a command needs it, so `practices list` stays instant.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from app import APP_NAME, APP_SLUG, HOME_ENV_VAR, __version__
+from app.core.practice_loader import (
+    PracticeFileError,
+    load_library,
+    load_practice_file,
+)
+from app.platform.paths import AppPaths, resolve_paths
+from app.platform.resources import Resources, ResourcesMissing
+
+EXIT_OK = 0
+EXIT_FAILURE = 1
+EXIT_BAD_INPUT = 2
+
+log = logging.getLogger(__name__)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The whole command line, so --help documents every command."""
+    parser = argparse.ArgumentParser(
+        prog=APP_SLUG,
+        description=f"{APP_NAME}: compassion practices, protected breaks and a private journal. "
+        "With no command, the app opens.",
+    )
+    parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
+    parser.add_argument(
+        "--data-dir", metavar="DIR",
+        help=f"keep settings, journal and logs under DIR (also: ${HOME_ENV_VAR})",
+    )
+    parser.add_argument("--self-test", action="store_true",
+                        help="check Qt, the practices and the bundled files; exit 0 if all pass")
+    parser.add_argument("--verbose", action="store_true", help="log debug detail")
+    # For the start-up benchmark and screenshots: quit once the window has been shown.
+    parser.add_argument("--exit-when-shown", action="store_true", help=argparse.SUPPRESS)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    start = commands.add_parser("start", help="open the app on a practice")
+    start.add_argument("practice_id", metavar="PRACTICE_ID", help="for example me-space")
+
+    practices = commands.add_parser("practices", help="list or check practice files")
+    practice_commands = practices.add_subparsers(dest="practices_command", metavar="ACTION",
+                                                 required=True)
+    practice_commands.add_parser("list", help="list the bundled practices")
+    validate = practice_commands.add_parser(
+        "validate", help="check practice files (the bundled ones when no PATH is given)"
+    )
+    validate.add_argument("paths", nargs="*", metavar="PATH", type=Path)
+    return parser
+
+
+def run(argv: Sequence[str]) -> int:
+    """Parse argv and run; never lets a traceback be the only output."""
+    args = build_parser().parse_args(argv)
+    try:
+        paths = resolve_paths(args.data_dir, os.environ)
+        if args.self_test:
+            from app.selftest import run_self_test
+
+            return run_self_test(print)
+        if args.command == "practices":
+            return _practices(args)
+        return _gui(args, paths)
+    except ResourcesMissing as exc:
+        print(f"{APP_SLUG}: {exc}", file=sys.stderr)
+        return EXIT_FAILURE
+    except OSError as exc:
+        where = f" {exc.filename}" if exc.filename else ""
+        print(f"{APP_SLUG}:{where}: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_FAILURE
+
+
+def _practices(args: argparse.Namespace) -> int:
+    if args.practices_command == "list":
+        result = load_library(Resources.locate().practices_dir)
+        for practice in result.practices:
+            who = ", ".join(w.value for w in practice.who)
+            print(f"{practice.id:<24} {practice.minutes:>3} min  {who:<22} {practice.title}")
+        for error in result.skipped:
+            print(f"skipped {error.problems[0]}", file=sys.stderr)
+        return EXIT_BAD_INPUT if result.skipped else EXIT_OK
+    return _validate(args.paths)
+
+
+def _validate(paths: list[Path]) -> int:
+    if not paths:
+        folder = Resources.locate().practices_dir
+        paths = sorted(folder.glob("*.toml"))
+    files: list[Path] = []
+    for path in paths:
+        files.extend(sorted(path.glob("*.toml")) if path.is_dir() else [path])
+    bad = 0
+    for path in files:
+        try:
+            practice = load_practice_file(path)
+        except PracticeFileError as exc:
+            bad += 1
+            for problem in exc.problems:
+                print(problem, file=sys.stderr)
+            continue
+        print(f"ok  {path} ({practice.id}, {practice.minutes} min, {len(practice.steps)} steps)")
+    if not files:
+        print("practices validate: expected at least one .toml file, got none", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    return EXIT_BAD_INPUT if bad else EXIT_OK
+
+
+def _gui(args: argparse.Namespace, paths: AppPaths) -> int:
+    from app.platform.logs import setup_logging
+
+    paths.ensure()
+    setup_logging(paths.log_file, verbose=args.verbose)
+    log.info("%s %s starting; data in %s", APP_NAME, __version__, paths.data_dir)
+    from app.ui.application import run_gui
+
+    practice_id = args.practice_id if args.command == "start" else None
+    return run_gui(paths, Resources.locate(), open_practice=practice_id,
+                   exit_when_shown=args.exit_when_shown)

@@ -1,0 +1,1 @@
+"""Platform edges: paths, resources, logging, OS hooks."""

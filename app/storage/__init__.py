@@ -1,0 +1,1 @@
+"""SQLite storage (stdlib sqlite3): connections, migrations, repositories."""

@@ -1,0 +1,230 @@
+"""The main window: the practice library, its menus, and notices about skipped files."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app import APP_NAME, __version__
+from app.core.practice_loader import PracticeFileError
+from app.core.practices import Practice
+from app.core.settings import Appearance, Settings
+from app.ui.guide_pdf import save_guide_pdf
+from app.ui.library_view import LibraryView
+
+log = logging.getLogger(__name__)
+TEXT_STEP = 0.1
+
+
+class NoticeBar(QFrame):
+    """A plain-text notice with a 'Details' button; the word 'Notice' says what it is."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("notice-bar")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.label = QLabel(self)
+        self.label.setWordWrap(True)
+        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.details_button = QPushButton("&Details…", self)
+        self.dismiss_button = QPushButton("Dis&miss", self)
+        self.dismiss_button.clicked.connect(self.hide)
+        layout = QHBoxLayout(self)
+        layout.addWidget(self.label, 1)
+        layout.addWidget(self.details_button)
+        layout.addWidget(self.dismiss_button)
+        self.setAccessibleName("Notice")
+        self.hide()
+
+    def show_text(self, text: str) -> None:
+        """Show a notice; screen readers get the same text as the name of the bar."""
+        self.label.setText(text)
+        self.setAccessibleDescription(text)
+        self.show()
+
+
+class MainWindow(QMainWindow):
+    """Library and menus; emits `settings_changed` so the application can save and apply."""
+
+    settings_changed = Signal(object)  # Settings
+
+    def __init__(
+        self,
+        practices: Sequence[Practice],
+        skipped: Sequence[PracticeFileError],
+        settings: Settings,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(APP_NAME)
+        self.setObjectName("main-window")
+        self._settings = settings
+        self._skipped = tuple(skipped)
+        self.library = LibraryView(practices, self)
+        self.notice = NoticeBar(self)
+        self.notice.details_button.clicked.connect(self.show_skipped_details)
+
+        central = QWidget(self)
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.notice)
+        layout.addWidget(self.library, 1)
+        self.setCentralWidget(central)
+        self.library.detail.save_guide_requested.connect(self.save_guide)
+        self.library.detail.start_button.setVisible(False)  # the player arrives with sessions
+        self._build_menus()
+        self.statusBar().showMessage(f"{len(practices)} practices in the library")
+        if self._skipped:
+            self.notice.show_text(self._skipped_summary())
+        self.resize(1100, 720)
+
+    @property
+    def settings(self) -> Settings:
+        """The settings as this window last applied them."""
+        return self._settings
+
+    # ----- menus -----
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu("&File")
+        self.save_guide_action = self._action(
+            "Save facilitator &guide as PDF…", QKeySequence("Ctrl+Shift+S"),
+            lambda: self.save_guide(self.library.detail.practice),
+        )
+        file_menu.addAction(self.save_guide_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self._action("&Quit", QKeySequence(QKeySequence.StandardKey.Quit),
+                                         self.close))
+
+        view_menu = self.menuBar().addMenu("&View")
+        view_menu.addAction(self._action("&Find a practice", QKeySequence.StandardKey.Find,
+                                         self.focus_search))
+        view_menu.addSeparator()
+        view_menu.addAction(self._action("&Larger text", QKeySequence("Ctrl+="),
+                                         lambda: self.change_text_scale(TEXT_STEP)))
+        view_menu.addAction(self._action("&Smaller text", QKeySequence("Ctrl+-"),
+                                         lambda: self.change_text_scale(-TEXT_STEP)))
+        view_menu.addAction(self._action("&Normal text size", QKeySequence("Ctrl+0"),
+                                         lambda: self.change_text_scale(0.0)))
+        view_menu.addSeparator()
+        appearance_menu = view_menu.addMenu("&Appearance")
+        group = QActionGroup(self)
+        self.appearance_actions: dict[Appearance, QAction] = {}
+        for choice, label in ((Appearance.SYSTEM, "Follow the &system"),
+                              (Appearance.LIGHT, "&Light"), (Appearance.DARK, "&Dark")):
+            action = QAction(label, self, checkable=True)
+            action.setChecked(self._settings.appearance == choice)
+            action.triggered.connect(lambda _c=False, a=choice: self.set_appearance(a))
+            group.addAction(action)
+            appearance_menu.addAction(action)
+            self.appearance_actions[choice] = action
+
+        help_menu = self.menuBar().addMenu("&Help")
+        self.skipped_action = self._action("Practice files &skipped…", None,
+                                           self.show_skipped_details)
+        self.skipped_action.setEnabled(bool(self._skipped))
+        help_menu.addAction(self.skipped_action)
+        help_menu.addAction(self._action("&About", None, self.show_about))
+        self.library.selection_changed.connect(self._update_actions)
+        self._update_actions(self.library.detail.practice)
+
+    def _action(self, text: str, shortcut: QKeySequence | QKeySequence.StandardKey | None,
+                slot: Callable[[], object]) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(shortcut)
+        action.triggered.connect(lambda _checked=False: slot())
+        return action
+
+    def _update_actions(self, practice: Practice | None) -> None:
+        self.save_guide_action.setEnabled(practice is not None and practice.is_facilitated)
+
+    # ----- behaviour -----
+    def focus_search(self) -> None:
+        """Ctrl+F: put the cursor in the search box."""
+        self.library.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.library.search.selectAll()
+
+    def change_text_scale(self, delta: float) -> None:
+        """Larger/smaller text; 0 resets to the system size."""
+        scale = 1.0 if delta == 0 else self._settings.text_scale + delta
+        self._apply(self._settings.with_text_scale(scale))
+
+    def set_appearance(self, appearance: Appearance) -> None:
+        """Light, dark, or follow the system."""
+        from dataclasses import replace
+
+        self._apply(replace(self._settings, appearance=appearance))
+
+    def _apply(self, settings: Settings) -> None:
+        if settings != self._settings:
+            self._settings = settings
+            self.settings_changed.emit(settings)
+
+    def save_guide(self, practice: Practice | None, path: Path | None = None) -> Path | None:
+        """Ask where (unless given), write the PDF, and say where it went."""
+        if practice is None or not practice.is_facilitated:
+            return None
+        if path is None:
+            chosen, _filter = QFileDialog.getSaveFileName(
+                self, "Save facilitator guide", str(Path.home() / f"{practice.id}-guide.pdf"),
+                "PDF documents (*.pdf)",
+            )
+            if not chosen:
+                return None
+            path = Path(chosen)
+        try:
+            save_guide_pdf(practice, path)
+        except OSError as exc:
+            message = f"Could not save the guide to {path}: {exc.strerror or exc}"
+            log.warning(message)
+            QMessageBox.warning(self, "Guide not saved", message)
+            return None
+        self.statusBar().showMessage(f"Saved the facilitator guide to {path}", 10_000)
+        return path
+
+    def _skipped_summary(self) -> str:
+        count = len(self._skipped)
+        names = ", ".join(Path(e.path).name for e in self._skipped)
+        noun = "practice file was" if count == 1 else "practice files were"
+        return (f"Notice: {count} {noun} skipped because of mistakes in them ({names}). "
+                "The other practices work as usual.")
+
+    def show_skipped_details(self) -> None:
+        """Every problem, one per line, as `practices validate` prints them."""
+        if not self._skipped:
+            return
+        lines = "\n".join(str(p) for error in self._skipped for p in error.problems)
+        box = QMessageBox(QMessageBox.Icon.Information, "Practice files skipped",
+                          "These files were not loaded. Fix them and restart the app:", parent=self)
+        box.setDetailedText(lines)
+        box.setInformativeText(lines if len(lines) < 600 else lines[:600] + "…")
+        box.exec()
+
+    def show_about(self) -> None:
+        """Name, version and the promise about privacy."""
+        QMessageBox.about(
+            self, f"About {APP_NAME}",
+            f"<p><b>{APP_NAME}</b> {__version__}</p>"
+            "<p>Compassion practices, protected breaks and a private journal for people who "
+            "give care. Everything stays on this computer; the app never goes online.</p>"
+            "<p>Each practice names its source in its Credit section.</p>",
+        )
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
+        """Closing the window quits for now; the tray companion will keep it running."""
+        event.accept()
