@@ -30,6 +30,7 @@ class Companion:
         self.paths = paths
         self.resources = resources
         self.base_font = app.font()
+        self.system_palette = app.palette()
         self.store = SettingsStore(paths.settings_file)
         loaded = self.store.load(datetime.now())
         self.settings_problem = loaded.problem
@@ -46,7 +47,7 @@ class Companion:
 
     def apply(self, settings: Settings) -> None:
         """Make the running app look the way the settings say."""
-        apply_appearance(self.app, settings.appearance)
+        apply_appearance(self.app, settings.appearance, self.system_palette)
         apply_text_scale(self.app, self.base_font, settings.text_scale)
 
     def on_settings_changed(self, settings: Settings) -> None:

@@ -16,6 +16,8 @@ GUIDE_POINT_SIZE = 11
 
 def save_guide_pdf(practice: Practice, path: Path) -> None:
     """Write an A4 guide; raises OSError naming the file if it cannot be written."""
+    with path.open("wb"):  # fails with a precise reason (no folder, read-only) before Qt tries
+        pass
     writer = QPdfWriter(str(path))
     writer.setTitle(f"{practice.title}: facilitator guide")
     writer.setCreator(APP_NAME)

@@ -32,15 +32,18 @@ class PracticeDetail(QWidget):
         self.browser.setAccessibleName("Practice details")
         self.browser.setOpenExternalLinks(True)
         self.browser.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        # Tab visits each link in the text (Enter opens it), then moves on to the buttons.
         self.browser.setPlaceholderText(EMPTY_TEXT)
 
         self.start_button = QPushButton("&Start practice", self)
         self.start_button.setAccessibleDescription("Run this practice step by step with a timer")
+        self.start_button.setObjectName("start-practice")
         self.start_button.clicked.connect(self._emit_start)
         self.guide_button = QPushButton("Save facilitator &guide as PDF…", self)
         self.guide_button.setAccessibleDescription(
             "Save a printable guide for whoever facilitates this group practice"
         )
+        self.guide_button.setObjectName("save-guide")
         self.guide_button.clicked.connect(self._emit_save)
         self.hint = QLabel(self)
         self.hint.setWordWrap(True)

@@ -1,0 +1,30 @@
+"""UI fixtures: a real Companion (window, settings, library) in a temporary home."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from app.platform.resources import Resources
+
+
+@pytest.fixture
+def resources_copy(tmp_path: Path, repo: Path) -> Resources:
+    """A private copy of the bundled folders, so a test may break a practice file."""
+    root = tmp_path / "bundle"
+    shutil.copytree(repo / "practices", root / "practices")
+    shutil.copytree(repo / "resources", root / "resources")
+    return Resources(root)
+
+
+@pytest.fixture
+def companion(qtbot, qapp, app_paths, resources_copy):
+    from app.ui.application import Companion, create_application
+
+    create_application([])
+    made = Companion(qapp, app_paths, resources_copy)
+    qtbot.addWidget(made.window)
+    yield made
+    made.apply(made.store.load(__import__("datetime").datetime(2026, 1, 1)).settings.__class__())
