@@ -66,7 +66,8 @@ class FakeScheduler:
         self._counter = itertools.count()
 
     def call_later(self, seconds: float, callback: Callable[[], None]) -> _Pending:
-        pending = _Pending(self.clock.monotonic() + max(0.0, seconds), next(self._counter), callback)
+        due = self.clock.monotonic() + max(0.0, seconds)
+        pending = _Pending(due, next(self._counter), callback)
         heapq.heappush(self._queue, pending)
         return pending
 
@@ -85,9 +86,9 @@ class FakeScheduler:
             if head.due > end:
                 break
             heapq.heappop(self._queue)
-            self.clock.tick(head.due - self.clock.monotonic())
+            self.clock.tick(max(0.0, head.due - self.clock.monotonic()))  # overdue: run now
             head.callback()
-        self.clock.tick(end - self.clock.monotonic())
+        self.clock.tick(max(0.0, end - self.clock.monotonic()))
 
     def run_next(self) -> bool:
         """Jump to the next pending callback and run it; False when none is pending."""

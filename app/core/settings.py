@@ -69,7 +69,9 @@ UPGRADES: tuple[Upgrade, ...] = (
 )
 
 
-def upgrade(data: Mapping[str, Any], log: Callable[[str], None] = lambda _m: None) -> dict[str, Any]:
+def upgrade(
+    data: Mapping[str, Any], log: Callable[[str], None] = lambda _m: None
+) -> dict[str, Any]:
     """Run every upgrade step newer than the file's version, in order."""
     version = data.get("version", 1)
     if isinstance(version, bool) or not isinstance(version, int) or version < 1:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import pairwise
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -93,7 +94,7 @@ class LibraryView(QWidget):
         chain += [self.who_chips.button(i) for i in range(self.who_chips.count())]
         chain += [self.list, self.detail.browser, self.detail.start_button,
                   self.detail.guide_button]
-        for first, second in zip(chain, chain[1:], strict=False):
+        for first, second in pairwise(chain):
             QWidget.setTabOrder(first, second)
 
     def query(self) -> LibraryQuery:

@@ -225,6 +225,6 @@ class MainWindow(QMainWindow):
             "<p>Each practice names its source in its Credit section.</p>",
         )
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
+    def closeEvent(self, event: QCloseEvent) -> None:
         """Closing the window quits for now; the tray companion will keep it running."""
         event.accept()

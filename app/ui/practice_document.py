@@ -75,7 +75,8 @@ def practice_html(practice: Practice, *, guide: bool = False) -> str:
     if practice.closing_prompt:
         parts.append(
             "<h2>Closing</h2>"
-            f"<p>Invite everyone to finish the sentence: <i>{escape(practice.closing_prompt)}</i></p>"
+            "<p>Invite everyone to finish the sentence: "
+            f"<i>{escape(practice.closing_prompt)}</i></p>"
         )
     if practice.design_note:
         parts.append("<h2>About this version</h2>" + _para(practice.design_note))

@@ -18,6 +18,7 @@ def test_guide_pdf_has_title_steps_and_timing_plan(companion, tmp_path):
     assert "60-minute Compassion Circle" in text
     assert "Timing plan" in text
     assert practice.steps[-1].title in text
+    assert reader.metadata is not None
     assert reader.metadata.title == "60-minute Compassion Circle: facilitator guide"
     assert len(reader.pages) >= 2
 

@@ -93,6 +93,7 @@ def test_every_focusable_control_is_reachable_by_tab_and_named(companion, qtbot)
     for _ in range(60):  # links inside the text take a Tab each, so walk until we wrap round
         qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
         widget = QApplication.focusWidget()
+        assert widget is not None, "Tab must never leave the window without focus"
         if widget is window.library.search:
             break
         if widget not in seen:

@@ -69,11 +69,11 @@ def test_mutated_valid_data_never_raises_anything_else(data: st.DataObject) -> N
     mutated["steps"] = steps
     target = data.draw(st.sampled_from(["top", "step", "delete"]))
     if target == "top":
-        key = data.draw(st.sampled_from(sorted(mutated) + ["extra"]))
+        key = data.draw(st.sampled_from([*sorted(mutated), "extra"]))
         mutated[key] = data.draw(values)
     elif target == "step":
         step = data.draw(st.sampled_from(steps))
-        key = data.draw(st.sampled_from(sorted(step) + ["speaker_seconds"]))
+        key = data.draw(st.sampled_from([*sorted(step), "speaker_seconds"]))
         step[key] = data.draw(values)
     else:
         del mutated[data.draw(st.sampled_from(sorted(mutated)))]
