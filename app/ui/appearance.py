@@ -6,53 +6,67 @@ desktop portal, the offscreen platform) the app sets a palette of its own instea
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6 import QtCore
 from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QApplication
 
 from app.core.settings import Appearance
 
-_SCHEMES = {
-    Appearance.SYSTEM: Qt.ColorScheme.Unknown,  # Unknown = "follow the platform"
-    Appearance.LIGHT: Qt.ColorScheme.Light,
-    Appearance.DARK: Qt.ColorScheme.Dark,
-}
 
-Role = QPalette.ColorRole
-Group = QPalette.ColorGroup
+def _scheme(appearance: Appearance) -> QtCore.Qt.ColorScheme:
+    """Qt's name for the choice (Unknown means 'follow the platform').
 
+    `QtCore.Qt` is reached only here, at run time: binding the name `Qt` at import builds
+    all of Qt's enums (about 20 ms) before the window can show.
+    """
+    scheme = QtCore.Qt.ColorScheme
+    return {
+        Appearance.SYSTEM: scheme.Unknown,
+        Appearance.LIGHT: scheme.Light,
+        Appearance.DARK: scheme.Dark,
+    }[appearance]
+
+
+
+# Built on first use: touching Qt's enums at import time costs start-up time.
 _DARK = {
-    Role.Window: "#1e2225", Role.WindowText: "#e9e6e1", Role.Base: "#15181a",
-    Role.AlternateBase: "#23282b", Role.Text: "#e9e6e1", Role.Button: "#2a3034",
-    Role.ButtonText: "#e9e6e1", Role.Highlight: "#3b8a8f", Role.HighlightedText: "#ffffff",
-    Role.ToolTipBase: "#2a3034", Role.ToolTipText: "#e9e6e1", Role.Link: "#8fd0d4",
-    Role.LinkVisited: "#b9a6d9", Role.PlaceholderText: "#9a9894", Role.BrightText: "#ffffff",
-    Role.Light: "#3a4145", Role.Midlight: "#30363a", Role.Mid: "#262b2e", Role.Dark: "#111315",
-    Role.Shadow: "#000000",
+    "Window": "#1e2225", "WindowText": "#e9e6e1", "Base": "#15181a", "AlternateBase": "#23282b",
+    "Text": "#e9e6e1", "Button": "#2a3034", "ButtonText": "#e9e6e1", "Highlight": "#3b8a8f",
+    "HighlightedText": "#ffffff", "ToolTipBase": "#2a3034", "ToolTipText": "#e9e6e1",
+    "Link": "#8fd0d4", "LinkVisited": "#b9a6d9", "PlaceholderText": "#9a9894",
+    "BrightText": "#ffffff", "Light": "#3a4145", "Midlight": "#30363a", "Mid": "#262b2e",
+    "Dark": "#111315", "Shadow": "#000000",
 }
-_DARK_DISABLED = {Role.WindowText: "#7c7a77", Role.Text: "#7c7a77", Role.ButtonText: "#7c7a77"}
+_DARK_DISABLED = {"WindowText": "#7c7a77", "Text": "#7c7a77", "ButtonText": "#7c7a77"}
 
 
 def dark_palette() -> QPalette:
     """A calm dark palette with text contrast above WCAG AA."""
     palette = QPalette()
-    for role, colour in _DARK.items():
-        palette.setColor(role, QColor(colour))
-    for role, colour in _DARK_DISABLED.items():
-        palette.setColor(Group.Disabled, role, QColor(colour))
+    for name, colour in _DARK.items():
+        palette.setColor(getattr(QPalette.ColorRole, name), QColor(colour))
+    for name, colour in _DARK_DISABLED.items():
+        palette.setColor(QPalette.ColorGroup.Disabled, getattr(QPalette.ColorRole, name),
+                         QColor(colour))
     return palette
 
 
 def apply_appearance(
-    app: QApplication, appearance: Appearance, system_palette: QPalette
+    app: QApplication, appearance: Appearance, system_palette: QPalette, *, at_start: bool = False
 ) -> None:
-    """Ask Qt for the scheme; set our own palette when the platform cannot switch."""
+    """Ask Qt for the scheme; set our own palette when the platform cannot switch.
+
+    At start-up "follow the system" needs no call at all: Qt already does, and skipping
+    it spares the cost of building Qt's enum namespace before the window shows.
+    """
+    if at_start and appearance is Appearance.SYSTEM:
+        return
     hints = app.styleHints()
-    hints.setColorScheme(_SCHEMES[appearance])
+    hints.setColorScheme(_scheme(appearance))
     if appearance is Appearance.SYSTEM:
         app.setPalette(system_palette)
         return
-    if hints.colorScheme() == _SCHEMES[appearance]:
+    if hints.colorScheme() == _scheme(appearance):
         return  # the platform switched its own palette
     if appearance is Appearance.DARK:
         app.setPalette(dark_palette())

@@ -38,17 +38,18 @@ class Companion:
         for error in self.library.skipped:
             for problem in error.problems:
                 log.warning("practice skipped: %s", problem)
-        self.apply(loaded.settings)
+        self.apply(loaded.settings, at_start=True)
         self.window = MainWindow(self.library.practices, self.library.skipped, loaded.settings)
         self.window.settings_changed.connect(self.on_settings_changed)
         icon = QIcon(str(resources.resource("icons/compassion-companion.svg")))
         self.window.setWindowIcon(icon)
         app.setWindowIcon(icon)
 
-    def apply(self, settings: Settings) -> None:
+    def apply(self, settings: Settings, *, at_start: bool = False) -> None:
         """Make the running app look the way the settings say."""
-        apply_appearance(self.app, settings.appearance, self.system_palette)
-        apply_text_scale(self.app, self.base_font, settings.text_scale)
+        apply_appearance(self.app, settings.appearance, self.system_palette, at_start=at_start)
+        if not (at_start and settings.text_scale == 1.0):
+            apply_text_scale(self.app, self.base_font, settings.text_scale)
 
     def on_settings_changed(self, settings: Settings) -> None:
         """Apply, then save atomically; a failed save is reported, not fatal."""

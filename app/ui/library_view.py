@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from itertools import pairwise
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
@@ -21,8 +21,6 @@ from app.core.practices import Practice, Who
 from app.ui.choice_chips import ChoiceChips
 from app.ui.practice_detail import PracticeDetail
 
-PRACTICE_ROLE = Qt.ItemDataRole.UserRole
-
 
 class LibraryView(QWidget):
     """Filters and a list on the left, the chosen practice on the right."""
@@ -32,6 +30,7 @@ class LibraryView(QWidget):
     def __init__(self, practices: Sequence[Practice], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._practices = tuple(practices)
+        self._shown: list[Practice] = []  # row i of the list is self._shown[i]
 
         self.search = QLineEdit(self)
         self.search.setObjectName("search")
@@ -71,7 +70,7 @@ class LibraryView(QWidget):
         left_layout.addWidget(self.count_label)
         left_layout.addWidget(self.list, 1)
 
-        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter = QSplitter(self)  # horizontal
         self.splitter.addWidget(left)
         self.splitter.addWidget(self.detail)
         self.splitter.setStretchFactor(0, 2)
@@ -84,7 +83,7 @@ class LibraryView(QWidget):
         self.search.textChanged.connect(self.refresh)
         self.time_chips.changed.connect(self.refresh)
         self.who_chips.changed.connect(self.refresh)
-        self.list.currentItemChanged.connect(self._on_current_changed)
+        self.list.currentRowChanged.connect(self._on_current_row_changed)
         self._set_tab_order()
         self.refresh()
 
@@ -103,18 +102,18 @@ class LibraryView(QWidget):
 
     def shown_practices(self) -> list[Practice]:
         """The practices in the list, top to bottom."""
-        return [self.list.item(i).data(PRACTICE_ROLE) for i in range(self.list.count())]
+        return list(self._shown)
 
     def refresh(self) -> None:
         """Re-filter, keeping the current practice selected when it is still shown."""
         current = self.detail.practice
         found = filter_practices(self._practices, self.query())
+        self._shown = found
         self.list.blockSignals(True)
         self.list.clear()
         for practice in found:
             item = QListWidgetItem(f"{practice.title}\n{practice.minutes} min · "
                                    f"{practice.who_label}")
-            item.setData(PRACTICE_ROLE, practice)
             item.setToolTip(practice.summary)
             self.list.addItem(item)
         self.list.blockSignals(False)
@@ -143,8 +142,8 @@ class LibraryView(QWidget):
                 return True
         return False
 
-    def _on_current_changed(self, current: QListWidgetItem | None, _previous: object) -> None:
-        self._show(current.data(PRACTICE_ROLE) if current is not None else None)
+    def _on_current_row_changed(self, row: int) -> None:
+        self._show(self._shown[row] if 0 <= row < len(self._shown) else None)
 
     def _show(self, practice: Practice | None) -> None:
         if practice is not self.detail.practice:

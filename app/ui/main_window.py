@@ -6,7 +6,8 @@ import logging
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6 import QtCore
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -24,7 +25,6 @@ from app import APP_NAME, __version__
 from app.core.practice_loader import PracticeFileError
 from app.core.practices import Practice
 from app.core.settings import Appearance, Settings
-from app.ui.guide_pdf import save_guide_pdf
 from app.ui.library_view import LibraryView
 
 log = logging.getLogger(__name__)
@@ -40,7 +40,6 @@ class NoticeBar(QFrame):
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.label = QLabel(self)
         self.label.setWordWrap(True)
-        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.details_button = QPushButton("&Details…", self)
         self.dismiss_button = QPushButton("Dis&miss", self)
         self.dismiss_button.clicked.connect(self.hide)
@@ -156,7 +155,7 @@ class MainWindow(QMainWindow):
     # ----- behaviour -----
     def focus_search(self) -> None:
         """Ctrl+F: put the cursor in the search box."""
-        self.library.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.library.search.setFocus(QtCore.Qt.FocusReason.ShortcutFocusReason)
         self.library.search.selectAll()
 
     def change_text_scale(self, delta: float) -> None:
@@ -187,6 +186,8 @@ class MainWindow(QMainWindow):
             if not chosen:
                 return None
             path = Path(chosen)
+        from app.ui.guide_pdf import save_guide_pdf  # only when needed: keeps start-up fast
+
         try:
             save_guide_pdf(practice, path)
         except OSError as exc:

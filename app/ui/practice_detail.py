@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -31,7 +31,6 @@ class PracticeDetail(QWidget):
         self.browser.setObjectName("practice-text")
         self.browser.setAccessibleName("Practice details")
         self.browser.setOpenExternalLinks(True)
-        self.browser.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         # Tab visits each link in the text (Enter opens it), then moves on to the buttons.
         self.browser.setPlaceholderText(EMPTY_TEXT)
 
