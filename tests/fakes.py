@@ -10,7 +10,7 @@ import heapq
 import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 
 class FakeClock:
@@ -33,14 +33,20 @@ class FakeClock:
     def monotonic(self) -> float:
         return self._mono
 
+    def _add_real_seconds(self, seconds: float) -> None:
+        # Add elapsed time in UTC: local-zone arithmetic would skip the repeated autumn hour.
+        self._wall = (self._wall.astimezone(UTC) + timedelta(seconds=seconds)).astimezone(
+            self._wall.tzinfo
+        )
+
     def tick(self, seconds: float) -> None:
         """Move both clocks without running any scheduled callbacks."""
-        self._wall = self._wall + timedelta(seconds=seconds)
+        self._add_real_seconds(seconds)
         self._mono += seconds
 
     def jump_wall(self, seconds: float) -> None:
         """A clock change: the wall clock jumps, the monotonic clock does not."""
-        self._wall = self._wall + timedelta(seconds=seconds)
+        self._add_real_seconds(seconds)
 
     def set_wall(self, when: datetime) -> None:
         self._wall = when
