@@ -20,6 +20,7 @@ from app.core.library import TIME_CHOICES, LibraryQuery, filter_practices
 from app.core.practices import Practice, Who
 from app.ui.choice_chips import ChoiceChips
 from app.ui.practice_detail import PracticeDetail
+from app.ui.practice_item_delegate import PracticeItemDelegate
 
 
 class LibraryView(QWidget):
@@ -54,6 +55,7 @@ class LibraryView(QWidget):
         self.list.setWordWrap(True)
         self.list.setSpacing(2)
         self.list.setUniformItemSizes(False)
+        self.list.setItemDelegate(PracticeItemDelegate(self.list))
         self.count_label = QLabel(self)
         self.count_label.setObjectName("result-count")
         self.count_label.setAccessibleName("Number of practices shown")

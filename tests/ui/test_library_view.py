@@ -115,3 +115,16 @@ def test_every_focusable_control_is_reachable_by_tab_and_named(companion, qtbot)
         if not w.accessibleName() and not (isinstance(w, QAbstractButton) and w.text())
     ]
     assert unnamed == []
+
+
+def test_rows_are_two_lines_tall_and_grow_with_the_text_size(companion, qtbot):
+    from PySide6.QtGui import QFontMetrics
+
+    listing = companion.window.library.list
+    line = QFontMetrics(listing.font()).height()
+    small = listing.sizeHintForRow(0)
+    assert small >= 2 * line
+    companion.window.change_text_scale(0.5)
+    qtbot.waitUntil(lambda: listing.sizeHintForRow(0) > small)  # font change arrives as an event
+    assert not listing.grab().isNull(), "the delegate paints without errors"
+    assert listing.item(0).text().count("\n") == 1, "screen readers still get both lines"
