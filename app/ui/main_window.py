@@ -17,15 +17,20 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QPushButton,
+    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from app import APP_NAME, __version__
+from app.core.clock import Clock, SystemClock
 from app.core.practice_loader import PracticeFileError
 from app.core.practices import Practice
+from app.core.session import SessionRecord
 from app.core.settings import Appearance, Settings
 from app.ui.library_view import LibraryView
+from app.ui.player_view import PlayerView
+from app.ui.qt_scheduler import QtScheduler
 
 log = logging.getLogger(__name__)
 TEXT_STEP = 0.1
@@ -61,6 +66,7 @@ class MainWindow(QMainWindow):
     """Library and menus; emits `settings_changed` so the application can save and apply."""
 
     settings_changed = Signal(object)  # Settings
+    session_finished = Signal(object)  # SessionRecord
 
     def __init__(
         self,
@@ -68,8 +74,13 @@ class MainWindow(QMainWindow):
         skipped: Sequence[PracticeFileError],
         settings: Settings,
         parent: QWidget | None = None,
+        *,
+        clock: Clock | None = None,
     ) -> None:
         super().__init__(parent)
+        self._clock: Clock = clock or SystemClock()
+        self.player: PlayerView | None = None
+        self._player_scheduler: QtScheduler | None = None
         self.setWindowTitle(APP_NAME)
         self.setObjectName("main-window")
         self._settings = settings
@@ -78,14 +89,16 @@ class MainWindow(QMainWindow):
         self.notice = NoticeBar(self)
         self.notice.details_button.clicked.connect(self.show_skipped_details)
 
-        central = QWidget(self)
-        layout = QVBoxLayout(central)
+        library_page = QWidget(self)
+        layout = QVBoxLayout(library_page)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.notice)
         layout.addWidget(self.library, 1)
-        self.setCentralWidget(central)
+        self.pages = QStackedWidget(self)
+        self.pages.addWidget(library_page)
+        self.setCentralWidget(self.pages)
         self.library.detail.save_guide_requested.connect(self.save_guide)
-        self.library.detail.start_button.setVisible(False)  # the player arrives with sessions
+        self.library.detail.start_requested.connect(self.start_practice)
         self._build_menus()
         self.statusBar().showMessage(f"{len(practices)} practices in the library")
         if self._skipped:
@@ -197,6 +210,39 @@ class MainWindow(QMainWindow):
             return None
         self.statusBar().showMessage(f"Saved the facilitator guide to {path}", 10_000)
         return path
+
+    def start_practice(self, practice: Practice) -> PlayerView:
+        """Swap the library for the player; one practice runs at a time."""
+        self.close_player()
+        self._player_scheduler = QtScheduler()
+        player = PlayerView(practice, self._clock, self._player_scheduler, self)
+        player.finished.connect(self._on_session_finished)
+        player.closed.connect(self.close_player)
+        self.player = player
+        self.pages.addWidget(player)
+        self.pages.setCurrentWidget(player)
+        player.toggle_button.setFocus()
+        return player
+
+    def close_player(self) -> None:
+        """Back to the library; pending step timers are cancelled."""
+        if self._player_scheduler is not None:
+            self._player_scheduler.cancel_all()
+            self._player_scheduler = None
+        if self.player is not None:
+            player, self.player = self.player, None
+            self.pages.removeWidget(player)
+            player.deleteLater()
+            self.pages.setCurrentIndex(0)
+            self.library.detail.start_button.setFocus()
+
+    def _on_session_finished(self, record: SessionRecord) -> None:
+        # Log only what, never the commitment's words: content stays out of logs.
+        log.info("session %s ended: completed=%s, %.0f s", record.practice_id,
+                 record.completed, record.active_seconds)
+        outcome = "completed" if record.completed else "ended early"
+        self.statusBar().showMessage(f"{record.practice_title} {outcome}. Well done.", 15_000)
+        self.session_finished.emit(record)
 
     def _skipped_summary(self) -> str:
         count = len(self._skipped)

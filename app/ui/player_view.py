@@ -1,0 +1,461 @@
+"""The player: runs one practice step by step, in large type, with a closing commitment.
+
+A thin view over app.core.session.Session. The session advances itself through the
+injected Scheduler; this view only calls its methods, listens for changes, and polls
+`snapshot()` on a display timer so the countdown moves. Tests pass a FakeClock and
+FakeScheduler and call `refresh()`, so no test ever waits for real time.
+"""
+
+from __future__ import annotations
+
+import math
+
+import shiboken6
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtGui import QFont, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QProgressBar,
+    QPushButton,
+    QSpinBox,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.core.clock import Clock, Scheduler
+from app.core.practices import Practice, StepKind, format_duration
+from app.core.session import (
+    Session,
+    SessionListener,
+    SessionRecord,
+    SessionState,
+    Snapshot,
+)
+
+REFRESH_MS = 250  # display only: the session keeps its own time through the scheduler
+TITLE_SCALE = 2.2
+PROMPT_SCALE = 1.6
+DEFAULT_CLOSING_PROMPT = "One practical step I will take..."
+NO_NOTES_TEXT = "No facilitator notes for this step."
+MAX_PARTICIPANTS = 99
+_TURN_KINDS = (StepKind.ROUND, StepKind.PAIRS)
+_TOGGLE_TEXT = {
+    SessionState.READY: "Start",
+    SessionState.RUNNING: "Pause",
+    SessionState.PAUSED: "Resume",
+    SessionState.FINISHED: "Start",
+}
+
+
+def clock_text(seconds: float) -> str:
+    """'4:05' for a countdown; rounds up, so '0:01' shows until the very end."""
+    whole = max(0, math.ceil(seconds - 1e-6))
+    minutes, rest = divmod(whole, 60)
+    return f"{minutes}:{rest:02d}"
+
+
+def countdown_text(seconds: float) -> str:
+    """'04:05': the step countdown as mm:ss, which keeps its width as it ticks."""
+    whole = max(0, math.ceil(seconds - 1e-6))
+    minutes, rest = divmod(whole, 60)
+    return f"{minutes:02d}:{rest:02d}"
+
+
+class PlayerView(QWidget):
+    """Runs `practice` once; emits `finished(record)` on Save and `closed()` on leaving.
+
+    `finished` carries the SessionRecord with the commitment attached, exactly once.
+    `closed` follows it, and is also emitted alone when End is pressed before Start
+    (nothing was practised, so there is nothing to record).
+    """
+
+    finished = Signal(object)  # SessionRecord
+    closed = Signal()
+
+    def __init__(
+        self,
+        practice: Practice,
+        clock: Clock,
+        scheduler: Scheduler,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("player-view")
+        self.setAccessibleName(f"Player: {practice.title}")
+        self._practice = practice
+        self._emitted = False
+        self._shortcuts: list[QShortcut] = []
+        self._build()
+        self._session = Session(
+            practice,
+            clock,
+            scheduler,
+            SessionListener(on_change=self._on_change, on_finished=self._on_finished),
+        )
+        self.participants_spin.setValue(self._session.participants)
+        self.participants_spin.valueChanged.connect(self._set_participants)
+        self._refresh_timer = QTimer(self)
+        self._refresh_timer.setInterval(REFRESH_MS)
+        self._refresh_timer.timeout.connect(self.refresh)
+        self._refresh_timer.start()
+        self._apply_fonts()
+        self.refresh()
+
+    # ----- building -----
+    def _build(self) -> None:
+        practice = self._practice
+        self.stack = QStackedWidget(self)
+        self.run_page = QWidget(self.stack)
+        self.closing_page = QWidget(self.stack)
+        self.stack.addWidget(self.run_page)
+        self.stack.addWidget(self.closing_page)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.stack)
+        self._build_run_page(practice)
+        self._build_closing_page(practice)
+        self._build_shortcuts()
+
+    def _label(self, parent: QWidget, name: str, wrap: bool = False) -> QLabel:
+        label = QLabel(parent)
+        label.setObjectName(name)
+        label.setWordWrap(wrap)
+        label.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
+        return label
+
+    def _button(self, parent: QWidget, text: str, name: str, description: str) -> QPushButton:
+        button = QPushButton(text, parent)
+        button.setObjectName(name)
+        button.setAccessibleName(text)
+        button.setAccessibleDescription(description)
+        button.setToolTip(description)
+        return button
+
+    def _build_run_page(self, practice: Practice) -> None:
+        page = self.run_page
+        self.practice_label = self._label(page, "player-practice")
+        self.practice_label.setText(practice.title)
+        self.step_label = self._label(page, "player-step-number")
+        self.title_label = self._label(page, "player-step-title", wrap=True)
+        self.prompt_label = self._label(page, "player-step-prompt", wrap=True)
+        self.prompt_label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.countdown_label = self._label(page, "player-countdown")
+        self.countdown_label.setAccessibleName("Time left in this step")
+        self.progress = QProgressBar(page)
+        self.progress.setObjectName("player-progress")
+        self.progress.setRange(0, 1000)
+        self.progress.setTextVisible(True)
+        self.progress.setFormat("%p% of the practice done")  # in words, not colour alone
+        self.progress.setAccessibleName("Progress through the practice")
+        self.next_label = self._label(page, "player-next-step")
+
+        self.turn_label = self._label(page, "player-turn")
+        self.next_speaker_button = self._button(
+            page, "Next speaker", "player-next-speaker", "Move on to the next person's turn now"
+        )
+        self.next_speaker_button.clicked.connect(self._next_speaker)
+        turn_row = QHBoxLayout()
+        turn_row.addWidget(self.turn_label, 1)
+        turn_row.addWidget(self.next_speaker_button)
+
+        self.participants_label = self._label(page, "player-participants-label")
+        self.participants_label.setText("People taking part:")
+        self.participants_spin = QSpinBox(page)
+        self.participants_spin.setObjectName("player-participants")
+        self.participants_spin.setRange(1, max(MAX_PARTICIPANTS, practice.group_size.max))
+        self.participants_spin.setAccessibleName("Number of people taking part")
+        self.participants_label.setBuddy(self.participants_spin)
+        participants_row = QHBoxLayout()
+        participants_row.addWidget(self.participants_label)
+        participants_row.addWidget(self.participants_spin)
+        participants_row.addStretch(1)
+        group = practice.is_facilitated
+        self.participants_label.setVisible(group)
+        self.participants_spin.setVisible(group)
+
+        self.toggle_button = self._button(
+            page, "Start", "player-start-pause", "Start, pause or resume the practice (Space)"
+        )
+        self.toggle_button.clicked.connect(self.toggle_running)
+        self.back_button = self._button(
+            page, "Back", "player-back", "Go back a step, or restart this one (Left arrow)"
+        )
+        self.back_button.clicked.connect(self.back)
+        self.next_button = self._button(
+            page, "Next", "player-next", "Skip to the next step (Right arrow)"
+        )
+        self.next_button.clicked.connect(self.next)
+        self.end_button = self._button(
+            page, "End", "player-end", "End the practice now (Escape)"
+        )
+        self.end_button.clicked.connect(self.end)
+        self.notes_button = self._button(
+            page, "Show facilitator notes", "player-notes-toggle",
+            "Show or hide the facilitator notes beside the steps",
+        )
+        self.notes_button.setCheckable(True)
+        controls = QHBoxLayout()
+        for button in (self.toggle_button, self.back_button, self.next_button, self.end_button):
+            controls.addWidget(button)
+        controls.addStretch(1)
+        controls.addWidget(self.notes_button)
+
+        main = QVBoxLayout()
+        main.addWidget(self.practice_label)
+        main.addWidget(self.step_label)
+        main.addWidget(self.title_label)
+        main.addWidget(self.prompt_label, 1)
+        main.addWidget(self.countdown_label)
+        main.addLayout(turn_row)
+        main.addLayout(participants_row)
+        main.addWidget(self.progress)
+        main.addWidget(self.next_label)
+        main.addLayout(controls)
+
+        self.notes_panel = QFrame(page)
+        self.notes_panel.setObjectName("player-notes")
+        self.notes_panel.setFrameShape(QFrame.Shape.StyledPanel)
+        self.notes_panel.setAccessibleName("Facilitator notes")
+        notes_heading = self._label(self.notes_panel, "player-notes-heading")
+        notes_heading.setText("Facilitator notes")
+        bold = notes_heading.font()
+        bold.setBold(True)
+        notes_heading.setFont(bold)
+        self.notes_label = self._label(self.notes_panel, "player-notes-text", wrap=True)
+        notes_layout = QVBoxLayout(self.notes_panel)
+        notes_layout.addWidget(notes_heading)
+        notes_layout.addWidget(self.notes_label)
+        notes_layout.addStretch(1)
+
+        row = QHBoxLayout(page)
+        row.addLayout(main, 3)
+        row.addWidget(self.notes_panel, 1)
+        self.notes_button.toggled.connect(self.notes_panel.setVisible)
+        # Facilitators want the notes from the start; a person practising alone does not.
+        self.notes_button.setChecked(practice.is_facilitated)
+        self.notes_panel.setVisible(practice.is_facilitated)
+        has_notes = any(step.facilitator_notes for step in practice.steps)
+        self.notes_button.setVisible(has_notes or practice.is_facilitated)
+
+    def _build_closing_page(self, practice: Practice) -> None:
+        page = self.closing_page
+        self.well_done_label = self._label(page, "player-well-done")
+        self.well_done_label.setText("Well done")
+        self.summary_label = self._label(page, "player-summary", wrap=True)
+        self.closing_prompt_label = self._label(page, "player-closing-prompt", wrap=True)
+        self.closing_prompt_label.setText(practice.closing_prompt or DEFAULT_CLOSING_PROMPT)
+        self.commitment_edit = QPlainTextEdit(page)
+        self.commitment_edit.setObjectName("player-commitment")
+        self.commitment_edit.setAccessibleName("Your commitment")
+        self.commitment_edit.setAccessibleDescription(self.closing_prompt_label.text())
+        self.commitment_edit.setTabChangesFocus(True)  # Tab reaches Save, not a tab character
+        self.closing_prompt_label.setBuddy(self.commitment_edit)
+        self.save_button = self._button(
+            page, "Save and close", "player-save",
+            "Keep this session and your commitment in your history",
+        )
+        self.save_button.clicked.connect(self.save_and_close)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.save_button)
+        layout = QVBoxLayout(page)
+        layout.addWidget(self.well_done_label)
+        layout.addWidget(self.summary_label)
+        layout.addWidget(self.closing_prompt_label)
+        layout.addWidget(self.commitment_edit, 1)
+        layout.addLayout(buttons)
+
+    def _build_shortcuts(self) -> None:
+        """Keys work anywhere in the player, but not elsewhere in the window."""
+        for key, slot in (
+            (Qt.Key.Key_Space, self._space),
+            (Qt.Key.Key_Right, self.next),
+            (Qt.Key.Key_Left, self.back),
+            (Qt.Key.Key_Escape, self.end),
+            (Qt.Key.Key_F11, self.toggle_full_screen),
+        ):
+            shortcut = QShortcut(QKeySequence(key), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(slot)
+            self._shortcuts.append(shortcut)
+
+    def _apply_fonts(self) -> None:
+        """Large type relative to the widget's own font, so the app's text scale carries."""
+        base = self.font()
+        self.title_label.setFont(_scaled(base, TITLE_SCALE, bold=True))
+        self.countdown_label.setFont(_scaled(base, TITLE_SCALE, bold=True))
+        self.well_done_label.setFont(_scaled(base, TITLE_SCALE, bold=True))
+        self.prompt_label.setFont(_scaled(base, PROMPT_SCALE))
+        self.closing_prompt_label.setFont(_scaled(base, PROMPT_SCALE))
+
+    def changeEvent(self, event: QEvent) -> None:
+        """Re-scale the large type when the application's text size changes."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange and hasattr(self, "title_label"):
+            self._apply_fonts()
+
+    # ----- state -----
+    @property
+    def session(self) -> Session:
+        """The session being run (for the facilitator view and tests)."""
+        return self._session
+
+    @property
+    def practice(self) -> Practice:
+        """The practice being run."""
+        return self._practice
+
+    @property
+    def is_closing(self) -> bool:
+        """True once the closing panel (Well done, commitment) is on show."""
+        return self.stack.currentWidget() is self.closing_page
+
+    # ----- actions -----
+    def toggle_running(self) -> None:
+        """Start, pause or resume, whichever makes sense now."""
+        state = self._session.state
+        if state is SessionState.READY:
+            self._session.start()
+        elif state is SessionState.RUNNING:
+            self._session.pause()
+        elif state is SessionState.PAUSED:
+            self._session.resume()
+
+    def next(self) -> None:
+        """Skip to the next step; on the last step this completes the practice."""
+        self._session.next()
+
+    def back(self) -> None:
+        """Previous step, or restart the first."""
+        self._session.back()
+
+    def end(self) -> None:
+        """End now without asking; before Start there is nothing to record, so just close."""
+        if self._session.state is SessionState.READY:
+            self.closed.emit()
+            return
+        self._session.finish()
+
+    def toggle_full_screen(self) -> None:
+        """F11: the top-level window fills the screen, e.g. on a shared display in a circle."""
+        window = self.window()
+        if window.isFullScreen():
+            window.showNormal()
+        else:
+            window.showFullScreen()
+
+    def save_and_close(self) -> None:
+        """Attach the commitment, emit the record (only ever once), then close."""
+        if self._emitted:
+            return
+        if not self._session.set_commitment(self.commitment_edit.toPlainText()):
+            return  # not finished: nothing to save yet
+        record = self._session.record
+        if record is None:  # pragma: no cover - set_commitment succeeded, so it exists
+            return
+        self._emitted = True
+        self.save_button.setEnabled(False)
+        self.finished.emit(record)
+        self.closed.emit()
+
+    def _space(self) -> None:
+        """Space presses the focused button, as everywhere else; otherwise start/pause."""
+        focused = self.focusWidget()
+        if (
+            isinstance(focused, QAbstractButton)
+            and focused is not self.toggle_button
+            and focused.isVisible()
+            and focused.isEnabled()
+        ):
+            focused.click()
+            return
+        self.toggle_running()
+
+    def _next_speaker(self) -> None:
+        self._session.next_speaker()
+
+    def _set_participants(self, count: int) -> None:
+        self._session.set_participants(count)
+
+    # ----- listening -----
+    def _on_change(self, _snapshot: Snapshot) -> None:
+        if shiboken6.isValid(self):  # a stray timer after the window closed
+            self.refresh()
+
+    def _on_finished(self, record: SessionRecord) -> None:
+        if not shiboken6.isValid(self):
+            return
+        self._refresh_timer.stop()
+        for shortcut in self._shortcuts[:-1]:  # keep F11; the rest would fight the text box
+            shortcut.setEnabled(False)
+        self.summary_label.setText(_summary(record))
+        self.stack.setCurrentWidget(self.closing_page)
+        self.commitment_edit.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def refresh(self) -> None:
+        """Bring every label up to date from one snapshot; cheap, so the display timer polls."""
+        snap = self._session.snapshot()
+        if snap.state is SessionState.FINISHED:
+            return
+        step = snap.step
+        self.step_label.setText(f"Step {snap.step_number} of {snap.step_count}")
+        self.title_label.setText(step.title)
+        self.prompt_label.setText(step.prompt)
+        self.countdown_label.setText(countdown_text(snap.step_remaining))
+        self.progress.setValue(round(snap.progress * 1000))
+        self.next_label.setText(
+            "Last step" if snap.next_step_title is None else f"Next: {snap.next_step_title}"
+        )
+        self.notes_label.setText(step.facilitator_notes or NO_NOTES_TEXT)
+
+        turn_step = step.kind in _TURN_KINDS and step.speaker_seconds is not None
+        turn = snap.turn
+        if turn is None:
+            self.turn_label.setText("")
+        elif turn.done:
+            self.turn_label.setText(turn.label)
+        else:
+            self.turn_label.setText(f"{turn.label} · {clock_text(turn.remaining)} left")
+        self.turn_label.setVisible(turn_step)
+        self.next_speaker_button.setVisible(turn_step)
+        live = snap.state in (SessionState.RUNNING, SessionState.PAUSED)
+        self.next_speaker_button.setEnabled(live and turn is not None and not turn.done)
+
+        text = _TOGGLE_TEXT[snap.state]
+        if self.toggle_button.text() != text:
+            self.toggle_button.setText(text)
+            self.toggle_button.setAccessibleName(text)
+        self.back_button.setEnabled(live)
+        self.next_button.setEnabled(live)
+        if self.participants_spin.value() != snap.participants:
+            self.participants_spin.blockSignals(True)
+            self.participants_spin.setValue(snap.participants)
+            self.participants_spin.blockSignals(False)
+
+
+def _scaled(base: QFont, factor: float, bold: bool = False) -> QFont:
+    """A copy of `base` `factor` times larger, whether it is sized in points or pixels."""
+    font = QFont(base)
+    if base.pointSizeF() > 0:
+        font.setPointSizeF(base.pointSizeF() * factor)
+    elif base.pixelSize() > 0:
+        font.setPixelSize(round(base.pixelSize() * factor))
+    font.setBold(bold or base.bold())
+    return font
+
+
+def _summary(record: SessionRecord) -> str:
+    """One kind sentence about what was done; ending early is not a failure."""
+    seconds = round(record.active_seconds)
+    spent = format_duration(seconds) if seconds > 0 else "a moment"
+    if record.completed:
+        return f"You finished {record.practice_title}: {spent} of practice."
+    return (
+        f"You ended {record.practice_title} after {record.steps_completed} of "
+        f"{record.step_count} steps: {spent} well spent."
+    )
