@@ -47,6 +47,7 @@ test: check-system $(STAMP_TEST) lint
 
 bench: check-system $(STAMP_TEST)
 	$(PY) tests/benchmarks/bench_startup.py
+	$(PY) tests/benchmarks/bench_journal_search.py
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache

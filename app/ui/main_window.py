@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6 import QtCore
 from PySide6.QtCore import Signal
@@ -26,11 +27,13 @@ from app import APP_NAME, __version__
 from app.core.clock import Clock, SystemClock
 from app.core.practice_loader import PracticeFileError
 from app.core.practices import Practice
-from app.core.session import SessionRecord
 from app.core.settings import Appearance, Settings
 from app.ui.library_view import LibraryView
-from app.ui.player_view import PlayerView
-from app.ui.qt_scheduler import QtScheduler
+
+if TYPE_CHECKING:  # imported when Start is pressed, not at start-up
+    from app.core.session import SessionRecord
+    from app.ui.player_view import PlayerView
+    from app.ui.qt_scheduler import QtScheduler
 
 log = logging.getLogger(__name__)
 TEXT_STEP = 0.1
@@ -213,6 +216,9 @@ class MainWindow(QMainWindow):
 
     def start_practice(self, practice: Practice) -> PlayerView:
         """Swap the library for the player; one practice runs at a time."""
+        from app.ui.player_view import PlayerView
+        from app.ui.qt_scheduler import QtScheduler
+
         self.close_player()
         self._player_scheduler = QtScheduler()
         player = PlayerView(practice, self._clock, self._player_scheduler, self)
