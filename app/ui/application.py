@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import logging
 import sys
-from datetime import datetime
 
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app import APP_AUTHOR, APP_ID, APP_NAME, APP_SLUG, __version__
+from app.core.clock import Clock, SystemClock
 from app.core.practice_loader import LibraryLoad, load_library
 from app.core.settings import Settings
 from app.platform.paths import AppPaths
@@ -25,21 +25,26 @@ log = logging.getLogger(__name__)
 class Companion:
     """Owns the long-lived parts of a running app (no module-level state)."""
 
-    def __init__(self, app: QApplication, paths: AppPaths, resources: Resources) -> None:
+    def __init__(
+        self, app: QApplication, paths: AppPaths, resources: Resources,
+        clock: Clock | None = None,
+    ) -> None:
         self.app = app
+        self.clock: Clock = clock or SystemClock()
         self.paths = paths
         self.resources = resources
         self.base_font = app.font()
         self.system_palette = app.palette()
         self.store = SettingsStore(paths.settings_file)
-        loaded = self.store.load(datetime.now())
+        loaded = self.store.load(self.clock.now())
         self.settings_problem = loaded.problem
         self.library: LibraryLoad = load_library(resources.practices_dir)
         for error in self.library.skipped:
             for problem in error.problems:
                 log.warning("practice skipped: %s", problem)
         self.apply(loaded.settings, at_start=True)
-        self.window = MainWindow(self.library.practices, self.library.skipped, loaded.settings)
+        self.window = MainWindow(self.library.practices, self.library.skipped, loaded.settings,
+                                 clock=self.clock)
         self.window.settings_changed.connect(self.on_settings_changed)
         icon = QIcon(str(resources.resource("icons/compassion-companion.svg")))
         self.window.setWindowIcon(icon)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6 import QtCore
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
     QFrame,
@@ -181,8 +182,6 @@ class MainWindow(QMainWindow):
 
     def set_appearance(self, appearance: Appearance) -> None:
         """Light, dark, or follow the system."""
-        from dataclasses import replace
-
         self._apply(replace(self._settings, appearance=appearance))
 
     def _apply(self, settings: Settings) -> None:
@@ -277,7 +276,3 @@ class MainWindow(QMainWindow):
             "give care. Everything stays on this computer; the app never goes online.</p>"
             "<p>Each practice names its source in its Credit section.</p>",
         )
-
-    def closeEvent(self, event: QCloseEvent) -> None:
-        """Closing the window quits for now; the tray companion will keep it running."""
-        event.accept()

@@ -3,21 +3,19 @@
 from __future__ import annotations
 
 import sqlite3
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.core import crypto
 from app.core.journal import new_entry
 from app.storage import backups
 from app.storage.db import open_db, quick_check
 from app.storage.journal_repo import open_journal
 from tests.fakes import FakeClock
-
-FAST = crypto.KdfParams(memory_kib=64, time_cost=1, parallelism=1)
-T0 = datetime(2025, 3, 3, 9, 30, tzinfo=UTC)
+from tests.journal_support import FAST_KDF as FAST
+from tests.journal_support import T0
 
 
 @pytest.fixture

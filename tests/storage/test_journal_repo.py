@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 import stat
 import sys
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -27,9 +27,9 @@ from app.storage.journal_repo import (
 )
 from app.storage.migrations import LATEST_VERSION, schema_version
 from tests.fakes import FakeClock
+from tests.journal_support import FAST_KDF as FAST
+from tests.journal_support import T0
 
-FAST = crypto.KdfParams(memory_kib=64, time_cost=1, parallelism=1)
-T0 = datetime(2025, 3, 3, 9, 30, tzinfo=UTC)
 PASS = "a long walk by the river"
 
 

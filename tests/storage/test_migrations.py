@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sqlite3
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -23,9 +22,9 @@ from app.storage.migrations import (
     schema_version,
 )
 from tests.fakes import FakeClock
+from tests.journal_support import FAST_KDF as FAST
+from tests.journal_support import T0
 
-FAST = crypto.KdfParams(memory_kib=64, time_cost=1, parallelism=1)
-T0 = datetime(2025, 3, 3, 9, 30, tzinfo=UTC)
 V1_ENTRY = Entry(
     id="1" * 32,
     title="Written by version one",

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from app.core.settings import Settings
 from app.platform.resources import Resources
 
 
@@ -27,4 +28,4 @@ def companion(qtbot, qapp, app_paths, resources_copy):
     made = Companion(qapp, app_paths, resources_copy)
     qtbot.addWidget(made.window)
     yield made
-    made.apply(made.store.load(__import__("datetime").datetime(2026, 1, 1)).settings.__class__())
+    made.apply(Settings())  # the QApplication is shared: put its font and palette back

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -37,7 +38,7 @@ def test_text_size_grows_and_is_saved(companion, app_paths):
     before = QApplication.font().pointSizeF()
     companion.window.change_text_scale(0.2)
     assert QApplication.font().pointSizeF() == pytest.approx(before * 1.2, rel=0.01)
-    saved = SettingsStore(app_paths.settings_file).load(__import__("datetime").datetime.now())
+    saved = SettingsStore(app_paths.settings_file).load(datetime(2026, 11, 22))
     assert saved.settings.text_scale == pytest.approx(1.2)
     companion.window.change_text_scale(0.0)
     assert QApplication.font().pointSizeF() == pytest.approx(before, rel=0.01)

@@ -9,9 +9,9 @@ import pytest
 
 from app.core import crypto
 from tests.fakes import FakeClock
+from tests.journal_support import FAST_KDF as FAST
 
 # Light parameters keep the suite fast; test_default_parameters pins the real ones.
-FAST = crypto.KdfParams(memory_kib=64, time_cost=1, parallelism=1)
 ID_A = "a" * 32
 ID_B = "b" * 32
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from hypothesis import given, settings
@@ -21,8 +21,7 @@ from app.core.journal import (
 )
 from app.core.journal_templates import NO_IDENTIFIERS
 from tests.fakes import FakeClock
-
-T0 = datetime(2025, 3, 3, 9, 30, tzinfo=UTC)
+from tests.journal_support import T0
 
 
 def make(n: int, title: str = "", body: str = "", tags=(), template=None, day: int = 0) -> Entry:
