@@ -46,8 +46,7 @@ test: check-system $(STAMP_TEST) lint
 	QT_QPA_PLATFORM=offscreen SDL_AUDIODRIVER=dummy $(BIN)/pytest
 
 bench: check-system $(STAMP_TEST)
-	$(PY) tests/benchmarks/bench_startup.py
-	$(PY) tests/benchmarks/bench_journal_search.py
+	@set -e; for bench in tests/benchmarks/bench_*.py; do echo "== $$bench"; $(PY) $$bench; done
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache
