@@ -11,9 +11,11 @@ from dataclasses import asdict, dataclass, field, fields, replace
 from enum import StrEnum
 from typing import Any
 
-SETTINGS_VERSION = 2
+SETTINGS_VERSION = 3
 MIN_TEXT_SCALE = 0.8
 MAX_TEXT_SCALE = 2.0
+DEFAULT_JOURNAL_LOCK_MINUTES = 5
+MAX_JOURNAL_LOCK_MINUTES = 240
 
 
 class Appearance(StrEnum):
@@ -22,6 +24,13 @@ class Appearance(StrEnum):
     SYSTEM = "system"
     LIGHT = "light"
     DARK = "dark"
+
+
+class Voice(StrEnum):
+    """Whose voice guides Me Space: the bundled narration or the person's own recording."""
+
+    BUNDLED = "bundled"
+    OWN = "own"
 
 
 class SettingsError(ValueError):
@@ -37,6 +46,10 @@ class Settings:
     bell_enabled: bool = True
     bell_volume: float = 0.6
     reminders: Mapping[str, Any] = field(default_factory=dict)
+    journal_lock_minutes: int = DEFAULT_JOURNAL_LOCK_MINUTES
+    start_at_login: bool = False
+    me_space_voice: Voice = Voice.BUNDLED
+    facilitator_screen: str = ""  # a screen name; empty means the screen the window is on
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     def with_text_scale(self, scale: float) -> Settings:
@@ -63,9 +76,20 @@ def _v1_font_size_to_text_scale(data: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _v2_idle_lock_to_journal_lock_minutes(data: dict[str, Any]) -> dict[str, Any]:
+    """Version 2 kept a loose `idle_lock_seconds`; the setting is now whole minutes, named."""
+    out = dict(data)
+    seconds = out.pop("idle_lock_seconds", None)
+    if isinstance(seconds, int | float) and not isinstance(seconds, bool) and seconds > 0:
+        out["journal_lock_minutes"] = max(1, min(MAX_JOURNAL_LOCK_MINUTES, round(seconds / 60)))
+    return out
+
+
 UPGRADES: tuple[Upgrade, ...] = (
     Upgrade(2, "font_size became text_scale (relative to the system font)",
             _v1_font_size_to_text_scale),
+    Upgrade(3, "idle_lock_seconds became journal_lock_minutes",
+            _v2_idle_lock_to_journal_lock_minutes),
 )
 
 
@@ -122,6 +146,22 @@ def settings_from_dict(data: Mapping[str, Any]) -> Settings:
     reminders = current.get("reminders", {})
     _expect("reminders", reminders, isinstance(reminders, dict), "a table of reminder rules")
     values["reminders"] = reminders
+    lock = current.get("journal_lock_minutes", defaults.journal_lock_minutes)
+    _expect("journal_lock_minutes", lock,
+            isinstance(lock, int) and not isinstance(lock, bool)
+            and 1 <= lock <= MAX_JOURNAL_LOCK_MINUTES,
+            f"a whole number of minutes from 1 to {MAX_JOURNAL_LOCK_MINUTES}")
+    values["journal_lock_minutes"] = lock
+    login = current.get("start_at_login", defaults.start_at_login)
+    _expect("start_at_login", login, isinstance(login, bool), "true or false")
+    values["start_at_login"] = login
+    voice = current.get("me_space_voice", defaults.me_space_voice.value)
+    _expect("me_space_voice", voice, voice in {v.value for v in Voice},
+            "one of " + ", ".join(v.value for v in Voice))
+    values["me_space_voice"] = Voice(voice)
+    screen = current.get("facilitator_screen", defaults.facilitator_screen)
+    _expect("facilitator_screen", screen, isinstance(screen, str), "a screen name or \"\"")
+    values["facilitator_screen"] = screen
     values["extra"] = {k: v for k, v in current.items() if k not in known and k != "version"}
     return Settings(**values)
 
@@ -131,5 +171,6 @@ def settings_to_dict(settings: Settings) -> dict[str, Any]:
     data = asdict(settings)
     extra = data.pop("extra")
     data["appearance"] = settings.appearance.value
+    data["me_space_voice"] = settings.me_space_voice.value
     data["reminders"] = dict(settings.reminders)
     return {"version": SETTINGS_VERSION, **dict(extra), **data}

@@ -9,7 +9,7 @@ from datetime import datetime
 
 import pytest
 
-from app.core.settings import Appearance, Settings
+from app.core.settings import SETTINGS_VERSION, Appearance, Settings
 from app.storage.settings_store import SettingsStore
 
 STAMP = datetime(2026, 11, 22, 9, 30, 0)
@@ -24,7 +24,7 @@ def test_save_then_load(tmp_path):
     store = SettingsStore(tmp_path / "settings.json")
     store.save(Settings(appearance=Appearance.DARK, text_scale=1.5))
     assert store.load(STAMP).settings.text_scale == 1.5
-    assert json.loads(store.path.read_text())["version"] == 2
+    assert json.loads(store.path.read_text())["version"] == SETTINGS_VERSION
     assert [p.name for p in tmp_path.iterdir()] == ["settings.json"], "no temp file left behind"
     if os.name == "posix":
         assert stat.S_IMODE(store.path.stat().st_mode) == 0o600
