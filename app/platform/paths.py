@@ -47,6 +47,11 @@ class AppPaths:
         """The encrypted journal database."""
         return self.data_dir / "journal.sqlite3"
 
+    @property
+    def history_db(self) -> Path:
+        """Which practices were run and when (kept apart so a locked journal loses nothing)."""
+        return self.data_dir / "history.sqlite3"
+
     @classmethod
     def under(cls, root: Path) -> AppPaths:
         """Every folder inside one root (tests, --data-dir, portable mode)."""

@@ -44,7 +44,7 @@ class Companion:
                 log.warning("practice skipped: %s", problem)
         self.apply(loaded.settings, at_start=True)
         self.window = MainWindow(self.library.practices, self.library.skipped, loaded.settings,
-                                 clock=self.clock)
+                                 clock=self.clock, history_path=paths.history_db)
         self.window.settings_changed.connect(self.on_settings_changed)
         icon = QIcon(str(resources.resource("icons/compassion-companion.svg")))
         self.window.setWindowIcon(icon)

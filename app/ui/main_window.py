@@ -33,6 +33,8 @@ from app.ui.library_view import LibraryView
 
 if TYPE_CHECKING:  # imported when Start is pressed, not at start-up
     from app.core.session import SessionRecord
+    from app.storage.history_repo import HistoryRepository
+    from app.ui.history_view import HistoryView
     from app.ui.player_view import PlayerView
     from app.ui.qt_scheduler import QtScheduler
 
@@ -80,9 +82,13 @@ class MainWindow(QMainWindow):
         parent: QWidget | None = None,
         *,
         clock: Clock | None = None,
+        history_path: Path | None = None,
     ) -> None:
         super().__init__(parent)
         self._clock: Clock = clock or SystemClock()
+        self._history_path = history_path
+        self._history: HistoryRepository | None = None  # opened on first use: fast start-up
+        self.history_view: HistoryView | None = None
         self.player: PlayerView | None = None
         self._player_scheduler: QtScheduler | None = None
         self.setWindowTitle(APP_NAME)
@@ -129,6 +135,10 @@ class MainWindow(QMainWindow):
         view_menu = self.menuBar().addMenu("&View")
         view_menu.addAction(self._action("&Find a practice", QKeySequence.StandardKey.Find,
                                          self.focus_search))
+        self.history_action = self._action("Practice &history", QKeySequence("Ctrl+H"),
+                                           self.show_history)
+        self.history_action.setEnabled(self._history_path is not None)
+        view_menu.addAction(self.history_action)
         view_menu.addSeparator()
         view_menu.addAction(self._action("&Larger text", QKeySequence("Ctrl+="),
                                          lambda: self.change_text_scale(TEXT_STEP)))
@@ -246,8 +256,59 @@ class MainWindow(QMainWindow):
         log.info("session %s ended: completed=%s, %.0f s", record.practice_id,
                  record.completed, record.active_seconds)
         outcome = "completed" if record.completed else "ended early"
-        self.statusBar().showMessage(f"{record.practice_title} {outcome}. Well done.", 15_000)
+        message = f"{record.practice_title} {outcome}. Well done."
+        history = self.open_history()
+        if history is not None:
+            from app.storage.history_repo import HistoryError
+
+            try:
+                history.add(record)
+            except HistoryError as exc:
+                log.warning("%s", exc)
+                message = f"Notice: this session could not be saved to your history: {exc}"
+                self.notice.show_text(message)
+            else:
+                message += " It is in your practice history (Ctrl+H)."
+                if self.history_view is not None:
+                    self.history_view.reload()
+        self.statusBar().showMessage(message, 15_000)
         self.session_finished.emit(record)
+
+    def show_history(self) -> HistoryView | None:
+        """Ctrl+H: the sessions so far, newest first, with the steps people chose."""
+        history = self.open_history()
+        if history is None:
+            return None
+        if self.history_view is None:
+            from app.ui.history_view import HistoryView
+
+            self.history_view = HistoryView(history, self._clock, self)
+            self.history_view.back_requested.connect(self.show_library)
+            self.pages.addWidget(self.history_view)
+        else:
+            self.history_view.reload()
+        self.pages.setCurrentWidget(self.history_view)
+        self.history_view.table.setFocus()
+        return self.history_view
+
+    def open_history(self) -> HistoryRepository | None:
+        """The history file, opened once; a broken file is reported and kept, not replaced."""
+        if self._history is None and self._history_path is not None:
+            from app.storage.history_repo import HistoryError, HistoryRepository
+
+            try:
+                self._history = HistoryRepository.open(self._history_path)
+            except HistoryError as exc:
+                log.warning("%s", exc)
+                self.notice.show_text(f"Notice: your practice history cannot be opened: {exc}")
+                self._history_path = None  # say it once; sessions still run
+                self.history_action.setEnabled(False)
+        return self._history
+
+    def show_library(self) -> None:
+        """Back to the library page, focus on the list."""
+        self.pages.setCurrentIndex(0)
+        self.library.setFocus()
 
     def _skipped_summary(self) -> str:
         count = len(self._skipped)
