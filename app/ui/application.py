@@ -68,14 +68,28 @@ class Companion:
 
     def show(self, open_practice: str | None) -> None:
         """Show the window, open a practice if asked, and report a broken settings file."""
-        if open_practice and not self.window.library.select_practice(open_practice):
-            self.window.notice.show_text(
-                f"Notice: there is no practice called '{open_practice}'. "
-                "Choose one from the library."
-            )
+        if open_practice:
+            self.open_practice(open_practice)
         self.window.show()
         if self.settings_problem:
             self.window.statusBar().showMessage(self.settings_problem, 30_000)
+
+    def open_practice(self, practice_id: str) -> bool:
+        """`start PRACTICE_ID`: the player opens on it, ready; Space or Start begins.
+
+        Ready rather than running, so nobody is talked at before they have sat down.
+        """
+        window = self.window
+        if not window.library.select_practice(practice_id):
+            window.notice.show_text(
+                f"Notice: there is no practice called '{practice_id}'. "
+                "Choose one from the library."
+            )
+            return False
+        practice = window.library.detail.practice
+        if practice is not None:
+            window.start_practice(practice)
+        return True
 
 
 def create_application(argv: list[str]) -> QApplication:

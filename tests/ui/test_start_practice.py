@@ -32,3 +32,18 @@ def test_starting_another_practice_replaces_the_first(companion):
     second = window.start_practice(companion.library.practices[1])
     assert window.player is second and first is not second
     assert window.pages.count() == 2
+
+
+def test_start_command_opens_the_player_ready_on_that_practice(companion):
+    companion.show("pause-space")
+    player = companion.window.player
+    assert player is not None
+    assert companion.window.pages.currentWidget() is player
+    assert player.toggle_button.text() == "Start"  # ready, not yet talking
+    assert companion.window.library.detail.practice.id == "pause-space"
+
+
+def test_start_command_with_an_unknown_practice_says_so_and_shows_the_library(companion):
+    companion.show("no-such-practice")
+    assert companion.window.player is None
+    assert "no practice called 'no-such-practice'" in companion.window.notice.label.text()
