@@ -158,6 +158,9 @@ class MainWindow(QMainWindow):
             group.addAction(action)
             appearance_menu.addAction(action)
             self.appearance_actions[choice] = action
+        self.screen_menu = view_menu.addMenu("Full screen &facilitator view on")
+        self.screen_menu.aboutToShow.connect(self._fill_screen_menu)
+        self._fill_screen_menu()
 
         help_menu = self.menuBar().addMenu("&Help")
         self.skipped_action = self._action("Practice files &skipped…", None,
@@ -175,6 +178,32 @@ class MainWindow(QMainWindow):
             action.setShortcut(shortcut)
         action.triggered.connect(lambda _checked=False: slot())
         return action
+
+    def _fill_screen_menu(self) -> None:
+        """The connected screens, by name, re-read each time (projectors come and go)."""
+        from PySide6.QtGui import QGuiApplication
+
+        from app.ui.facilitator_screen import screen_label
+
+        self.screen_menu.clear()
+        group = QActionGroup(self.screen_menu)
+        choices = [("", "The screen this window is on")]
+        choices += [(s.name(), screen_label(s)) for s in QGuiApplication.screens()]
+        if self._settings.facilitator_screen and all(
+            name != self._settings.facilitator_screen for name, _ in choices
+        ):
+            choices.append((self._settings.facilitator_screen,
+                            f"{self._settings.facilitator_screen} (not connected)"))
+        for name, label in choices:
+            action = QAction(label, self.screen_menu, checkable=True)
+            action.setChecked(self._settings.facilitator_screen == name)
+            action.triggered.connect(lambda _c=False, n=name: self.set_facilitator_screen(n))
+            group.addAction(action)
+            self.screen_menu.addAction(action)
+
+    def set_facilitator_screen(self, name: str) -> None:
+        """Remember which screen F11 fills in the player (saved with the settings)."""
+        self._apply(replace(self._settings, facilitator_screen=name))
 
     def _update_actions(self, practice: Practice | None) -> None:
         self.save_guide_action.setEnabled(practice is not None and practice.is_facilitated)

@@ -1,0 +1,74 @@
+"""The facilitator view fills the chosen screen (a shared display), found by its name.
+
+Qt's offscreen platform can describe several screens in a JSON file, so a child process sees
+a laptop and a projector; the test process keeps its single-screen QApplication.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+SCRIPT = """
+import sys
+from PySide6.QtWidgets import QApplication, QWidget
+from app.ui.facilitator_screen import show_full_screen_on, screen_label
+app = QApplication([])
+window = QWidget()
+window.resize(400, 300)
+window.show()
+app.processEvents()
+choice = show_full_screen_on(window, sys.argv[1])
+app.processEvents()
+print(window.screen().name(), window.isFullScreen(), window.geometry().x(),
+      screen_label(window.screen()), sep="|")
+print(choice.notice)
+"""
+
+
+def run_on_two_screens(tmp_path: Path, wanted: str) -> list[str]:
+    config = tmp_path / "screens.json"
+    config.write_text(json.dumps({"synthesizeScreens": False, "screens": [
+        {"name": "Laptop", "x": 0, "y": 0, "width": 1280, "height": 800,
+         "logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1},
+        {"name": "HDMI-1", "x": 1280, "y": 0, "width": 1920, "height": 1080,
+         "logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1},
+    ]}))
+    env = dict(os.environ, QT_QPA_PLATFORM=f"offscreen:configfile={config}")
+    out = subprocess.run([sys.executable, "-c", SCRIPT, wanted], env=env, capture_output=True,
+                         text=True, timeout=60, check=True)
+    return out.stdout.splitlines()
+
+
+def test_fills_the_named_screen(tmp_path):
+    first, notice = run_on_two_screens(tmp_path, "HDMI-1")
+    name, full, x, label = first.split("|")
+    assert (name, full, int(x)) == ("HDMI-1", "True", 1280)
+    assert label == "HDMI-1 (1920 × 1080)"
+    assert notice == ""
+
+
+def test_missing_screen_falls_back_and_says_so(tmp_path):
+    first, notice = run_on_two_screens(tmp_path, "Projector-in-room-4")
+    name, full, _x, _label = first.split("|")
+    assert full == "True" and name in {"Laptop", "HDMI-1"}
+    assert "'Projector-in-room-4' is not connected" in notice
+
+
+def test_view_menu_lists_screens_and_remembers_the_choice(companion, qtbot):
+    window = companion.window
+    window._fill_screen_menu()
+    labels = [a.text() for a in window.screen_menu.actions()]
+    assert labels[0] == "The screen this window is on"
+    assert len(labels) >= 2  # at least the one offscreen screen, by name and size
+    assert window.screen_menu.actions()[0].isChecked()
+    with qtbot.waitSignal(window.settings_changed) as changed:
+        window.screen_menu.actions()[1].trigger()
+    assert changed.args[0].facilitator_screen != ""
+    window.set_facilitator_screen("HDMI-9")
+    window._fill_screen_menu()
+    assert window.screen_menu.actions()[-1].text() == "HDMI-9 (not connected)"
+    assert window.screen_menu.actions()[-1].isChecked()
