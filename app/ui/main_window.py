@@ -188,7 +188,8 @@ class MainWindow(QMainWindow):
         self.screen_menu.clear()
         group = QActionGroup(self.screen_menu)
         choices = [("", "The screen this window is on")]
-        choices += [(s.name(), screen_label(s)) for s in QGuiApplication.screens()]
+        # A screen without a name cannot be found again next time, so it is not offered.
+        choices += [(s.name(), screen_label(s)) for s in QGuiApplication.screens() if s.name()]
         if self._settings.facilitator_screen and all(
             name != self._settings.facilitator_screen for name, _ in choices
         ):

@@ -58,17 +58,35 @@ def test_missing_screen_falls_back_and_says_so(tmp_path):
     assert "'Projector-in-room-4' is not connected" in notice
 
 
-def test_view_menu_lists_screens_and_remembers_the_choice(companion, qtbot):
-    window = companion.window
-    window._fill_screen_menu()
-    labels = [a.text() for a in window.screen_menu.actions()]
-    assert labels[0] == "The screen this window is on"
-    assert len(labels) >= 2  # at least the one offscreen screen, by name and size
-    assert window.screen_menu.actions()[0].isChecked()
-    with qtbot.waitSignal(window.settings_changed) as changed:
-        window.screen_menu.actions()[1].trigger()
-    assert changed.args[0].facilitator_screen != ""
-    window.set_facilitator_screen("HDMI-9")
-    window._fill_screen_menu()
-    assert window.screen_menu.actions()[-1].text() == "HDMI-9 (not connected)"
-    assert window.screen_menu.actions()[-1].isChecked()
+
+MENU_SCRIPT = """
+import sys
+from PySide6.QtWidgets import QApplication
+from app.core.settings import Settings
+from app.ui.main_window import MainWindow
+app = QApplication([])
+window = MainWindow([], [], Settings())
+window._fill_screen_menu()
+print("|".join(a.text() for a in window.screen_menu.actions()))
+print(window.screen_menu.actions()[0].isChecked())
+window.settings_changed.connect(lambda s: print("saved", s.facilitator_screen))
+window.screen_menu.actions()[1].trigger()
+window.set_facilitator_screen("HDMI-9")
+window._fill_screen_menu()
+print(window.screen_menu.actions()[-1].text(), window.screen_menu.actions()[-1].isChecked())
+"""
+
+
+def test_view_menu_lists_screens_by_name_and_remembers_the_choice(tmp_path):
+    config = tmp_path / "screens.json"
+    config.write_text(json.dumps({"synthesizeScreens": False, "screens": [
+        {"name": "Laptop", "x": 0, "y": 0, "width": 1280, "height": 800,
+         "logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1},
+    ]}))
+    env = dict(os.environ, QT_QPA_PLATFORM=f"offscreen:configfile={config}")
+    out = subprocess.run([sys.executable, "-c", MENU_SCRIPT], env=env, capture_output=True,
+                         text=True, timeout=60, check=True).stdout.splitlines()
+    assert out[0] == "The screen this window is on|Laptop (1280 × 800)"
+    assert out[1] == "True"
+    assert out[2] == "saved Laptop"
+    assert out[3:] == ["saved HDMI-9", "HDMI-9 (not connected) True"]
