@@ -18,6 +18,7 @@ from app.core.practices import (
     Credit,
     GroupSize,
     GuidedAudio,
+    LibraryLoad,
     Practice,
     Role,
     Step,
@@ -66,14 +67,6 @@ class PracticeFileError(Exception):
         self.path = path
         self.problems = tuple(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
-
-
-@dataclass(frozen=True, slots=True)
-class LibraryLoad:
-    """The practices that loaded and the files that were skipped, with why."""
-
-    practices: tuple[Practice, ...]
-    skipped: tuple[PracticeFileError, ...] = ()
 
 
 @dataclass(slots=True)

@@ -9,6 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from app.core.practice_loader import PracticeFileError
 
 
 class Who(StrEnum):
@@ -144,3 +148,11 @@ def format_duration(seconds: int) -> str:
     if minutes:
         return f"{minutes} min"
     return f"{rest} s"
+
+
+@dataclass(frozen=True, slots=True)
+class LibraryLoad:
+    """The practices that loaded and the files that were skipped, with why."""
+
+    practices: tuple[Practice, ...]
+    skipped: tuple[PracticeFileError, ...] = ()

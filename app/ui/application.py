@@ -11,10 +11,11 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app import APP_AUTHOR, APP_ID, APP_NAME, APP_SLUG, __version__
 from app.core.clock import Clock, SystemClock
-from app.core.practice_loader import LibraryLoad, load_library
+from app.core.practices import LibraryLoad
 from app.core.settings import Settings
 from app.platform.paths import AppPaths
 from app.platform.resources import Resources
+from app.storage.library_cache import load_library_cached
 from app.storage.settings_store import SettingsStore
 from app.ui.appearance import apply_appearance, apply_text_scale
 from app.ui.main_window import MainWindow
@@ -38,7 +39,8 @@ class Companion:
         self.store = SettingsStore(paths.settings_file)
         loaded = self.store.load(self.clock.now())
         self.settings_problem = loaded.problem
-        self.library: LibraryLoad = load_library(resources.practices_dir)
+        self.library: LibraryLoad = load_library_cached(
+            resources.practices_dir, paths.cache_dir / "library.pickle", __version__)
         for error in self.library.skipped:
             for problem in error.problems:
                 log.warning("practice skipped: %s", problem)

@@ -1,0 +1,102 @@
+"""The parsed-library cache: used only while the practice files are unchanged, never trusted."""
+
+from __future__ import annotations
+
+import os
+import pathlib
+import pickle
+import shutil
+import sys
+
+import pytest
+
+from app.core.practice_loader import load_library
+from app.storage.library_cache import library_key, load_library_cached, read_cache
+
+
+@pytest.fixture
+def folder(tmp_path, repo):
+    copy = tmp_path / "practices"
+    shutil.copytree(repo / "practices", copy)
+    return copy
+
+
+def test_second_load_comes_from_the_cache_and_equals_a_fresh_parse(folder, tmp_path):
+    cache = tmp_path / "cache" / "library.pickle"
+    first = load_library_cached(folder, cache, "1.0")
+    assert cache.is_file()
+    assert read_cache(cache, library_key(folder, "1.0")) == first.practices
+    assert load_library_cached(folder, cache, "1.0").practices == load_library(folder).practices
+
+
+def test_an_edited_file_is_parsed_again(folder, tmp_path):
+    cache = tmp_path / "library.pickle"
+    load_library_cached(folder, cache, "1.0")
+    path = folder / "me-space.toml"
+    path.write_text(path.read_text().replace('title = "5-minute Me Space"',
+                                             'title = "Five minutes for me"'))
+    os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 10**9))
+    loaded = load_library_cached(folder, cache, "1.0")
+    assert any(p.title == "Five minutes for me" for p in loaded.practices)
+
+
+def test_a_new_app_version_ignores_the_old_cache(folder, tmp_path):
+    cache = tmp_path / "library.pickle"
+    load_library_cached(folder, cache, "1.0")
+    assert read_cache(cache, library_key(folder, "1.1")) is None
+
+
+def test_a_broken_file_is_reported_every_time_and_not_cached(folder, tmp_path):
+    cache = tmp_path / "library.pickle"
+    (folder / "zz-broken.toml").write_text("this is = = not toml")
+    for _ in range(2):
+        loaded = load_library_cached(folder, cache, "1.0")
+        assert [os.path.basename(e.path) for e in loaded.skipped] == ["zz-broken.toml"]
+    assert not cache.exists()
+
+
+def test_damaged_cache_is_ignored(folder, tmp_path):
+    cache = tmp_path / "library.pickle"
+    load_library_cached(folder, cache, "1.0")
+    cache.write_bytes(cache.read_bytes()[:100])
+    assert read_cache(cache, library_key(folder, "1.0")) is None
+    assert len(load_library_cached(folder, cache, "1.0").practices) == len(
+        load_library(folder).practices)
+
+
+class Exploit:
+    def __reduce__(self):
+        return (os.system, ("echo pwned",))
+
+
+def test_a_tampered_cache_cannot_run_code(folder, tmp_path):
+    cache = tmp_path / "library.pickle"
+    cache.write_bytes(pickle.dumps((library_key(folder, "1.0"), (Exploit(),))))
+    assert read_cache(cache, library_key(folder, "1.0")) is None
+
+
+def test_cache_hit_needs_neither_the_toml_parser_nor_the_schema_checks(folder, tmp_path):
+    cache = tmp_path / "library.pickle"
+    load_library_cached(folder, cache, "1.0")
+    import subprocess
+
+    code = (
+        "import sys, pathlib\n"
+        "from app.storage.library_cache import load_library_cached\n"
+        f"lib = load_library_cached(pathlib.Path({str(folder)!r}), "
+        f"pathlib.Path({str(cache)!r}), '1.0')\n"
+        "print(len(lib.practices), 'tomllib' in sys.modules, "
+        "'app.core.practice_loader' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, timeout=60).stdout.split()
+    assert out == [str(len(load_library(folder).practices)), "False", "False"]
+
+
+def test_unwritable_cache_folder_costs_nothing_but_time(folder, tmp_path, monkeypatch):
+    def refuse(*_a, **_k):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(pathlib.Path, "mkdir", refuse)
+    loaded = load_library_cached(folder, tmp_path / "ro" / "library.pickle", "1.0")
+    assert loaded.practices and not loaded.skipped
