@@ -14,8 +14,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-import platformdirs
-
 from app import APP_AUTHOR, APP_SLUG, HOME_ENV_VAR
 
 PORTABLE_MARKER = "portable.txt"
@@ -61,6 +59,8 @@ class AppPaths:
     @classmethod
     def platform_default(cls) -> AppPaths:
         """The per-user folders this OS expects (XDG, %APPDATA%, ~/Library)."""
+        import platformdirs  # only when no override names the folder: faster start-up
+
         dirs = platformdirs.PlatformDirs(APP_SLUG, APP_AUTHOR)
         return cls(
             Path(dirs.user_config_dir), Path(dirs.user_data_dir), Path(dirs.user_cache_dir),
