@@ -4,11 +4,17 @@ A thin view over app.core.session.Session. The session advances itself through t
 injected Scheduler; this view only calls its methods, listens for changes, and polls
 `snapshot()` on a display timer so the countdown moves. Tests pass a FakeClock and
 FakeScheduler and call `refresh()`, so no test ever waits for real time.
+
+Sound comes through an injected AudioPlayer: a soft bell at each step change, and, when a
+Narration is given, the recording with its captions kept in step with the session (Start
+plays, pause pauses both, Back/Next move the recording to that step's start, End fades).
 """
 
 from __future__ import annotations
 
+import logging
 import math
+from functools import partial
 
 import shiboken6
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
@@ -27,6 +33,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.audio.audio_player import (
+    END_FADE_MS,
+    AudioPlayer,
+    AudioUnavailable,
+    NullAudioPlayer,
+    PlayState,
+    end_fade_due,
+)
+from app.audio.bells import Bell
+from app.audio.narration import Narration
+from app.core.captions import Captions, CaptionsError, load_captions
 from app.core.clock import Clock, Scheduler
 from app.core.practices import Practice, StepKind, format_duration
 from app.core.session import (
@@ -36,6 +53,9 @@ from app.core.session import (
     SessionState,
     Snapshot,
 )
+from app.ui.audio_panel import AudioPanel
+
+log = logging.getLogger(__name__)
 
 REFRESH_MS = 250  # display only: the session keeps its own time through the scheduler
 TITLE_SCALE = 2.2
@@ -83,20 +103,40 @@ class PlayerView(QWidget):
         clock: Clock,
         scheduler: Scheduler,
         parent: QWidget | None = None,
+        *,
+        audio: AudioPlayer | None = None,
+        narration: Narration | None = None,
+        bell: Bell | None = None,
     ) -> None:
+        """`audio` rings bells and plays `narration` (silence if None); `bell` None = no bell."""
         super().__init__(parent)
         self.setObjectName("player-view")
         self.setAccessibleName(f"Player: {practice.title}")
         self._practice = practice
         self._emitted = False
         self._shortcuts: list[QShortcut] = []
+        self._audio: AudioPlayer = audio if audio is not None else NullAudioPlayer(clock)
+        self._bell = bell
+        self._last_step: int | None = None
+        self._end_faded = False
+        self._shown_notice: str | None = None
+        self._step_offsets = _step_offsets(practice)
+        self._voice: AudioPlayer | None = None  # the narration's player, once loaded
+        self.audio_panel: AudioPanel | None = None
         self._build()
+        if narration is not None:
+            self._load_narration(narration, clock)
         self._session = Session(
             practice,
             clock,
             scheduler,
-            SessionListener(on_change=self._on_change, on_finished=self._on_finished),
+            SessionListener(
+                on_change=self._on_change,
+                on_step_changed=self._on_step_changed,
+                on_finished=self._on_finished,
+            ),
         )
+        self.destroyed.connect(partial(_silence, self._audio, self._voice))
         self.participants_spin.setValue(self._session.participants)
         self.participants_spin.valueChanged.connect(self._set_participants)
         self._refresh_timer = QTimer(self)
@@ -210,6 +250,8 @@ class PlayerView(QWidget):
         main.addWidget(self.step_label)
         main.addWidget(self.title_label)
         main.addWidget(self.prompt_label, 1)
+        self._audio_slot = QVBoxLayout()  # the audio panel goes here when there is narration
+        main.addLayout(self._audio_slot, 2)
         main.addWidget(self.countdown_label)
         main.addLayout(turn_row)
         main.addLayout(participants_row)
@@ -299,7 +341,54 @@ class PlayerView(QWidget):
         if event.type() == QEvent.Type.FontChange and hasattr(self, "title_label"):
             self._apply_fonts()
 
+    def _load_narration(self, narration: Narration, clock: Clock) -> None:
+        """Open the recording and its captions; any problem is a notice, never a stop."""
+        notices: list[str] = []
+        captions: Captions | None = None
+        if narration.captions is not None:
+            try:
+                captions = load_captions(narration.captions)
+            except CaptionsError as exc:
+                log.warning("captions: %s", exc)
+                notices.append(f"Captions: {exc}")
+            else:
+                for problem in captions.problems:
+                    log.warning("captions: %s", problem)
+                summary = captions.summary()
+                if summary:
+                    notices.append(summary)
+        voice = self._audio
+        try:
+            voice.load(narration.audio)
+        except AudioUnavailable as exc:
+            log.warning("audio: %s", exc)
+            with_captions = captions is not None and bool(captions.cues)
+            notices.append(
+                f"Audio: {exc}; the practice carries on in silence"
+                + (", with captions." if with_captions else ".")
+            )
+            length = captions.end if captions is not None and captions.cues else None
+            voice = NullAudioPlayer(clock, length or float(self._practice.total_seconds))
+        self._voice = voice
+        panel = AudioPanel(voice, captions, self.run_page)
+        panel.toggle_requested.connect(self.toggle_running)
+        panel.seek_requested.connect(self.seek_audio)
+        for notice in notices:
+            panel.show_notice(notice)
+        self._audio_slot.addWidget(panel)
+        self.audio_panel = panel
+
     # ----- state -----
+    @property
+    def audio(self) -> AudioPlayer:
+        """The player that rings the bells (and plays the narration unless its file failed)."""
+        return self._audio
+
+    @property
+    def voice(self) -> AudioPlayer | None:
+        """The narration's player, or None for a practice without a recording."""
+        return self._voice
+
     @property
     def session(self) -> Session:
         """The session being run (for the facilitator view and tests)."""
@@ -319,27 +408,73 @@ class PlayerView(QWidget):
     def toggle_running(self) -> None:
         """Start, pause or resume, whichever makes sense now."""
         state = self._session.state
-        if state is SessionState.READY:
-            self._session.start()
-        elif state is SessionState.RUNNING:
-            self._session.pause()
-        elif state is SessionState.PAUSED:
-            self._session.resume()
+        voice = self._voice
+        if state is SessionState.READY and self._session.start():
+            self._voice_to(self._step_start())
+        elif state is SessionState.RUNNING and self._session.pause() and voice is not None:
+            voice.pause()
+        elif state is SessionState.PAUSED and self._session.resume() and voice is not None:
+            voice.resume()
 
     def next(self) -> None:
         """Skip to the next step; on the last step this completes the practice."""
-        self._session.next()
+        if self._session.next():
+            self._voice_to(self._step_start())
 
     def back(self) -> None:
         """Previous step, or restart the first."""
-        self._session.back()
+        if self._session.back():
+            self._voice_to(self._step_start())
 
     def end(self) -> None:
         """End now without asking; before Start there is nothing to record, so just close."""
         if self._session.state is SessionState.READY:
+            self._silence()
             self.closed.emit()
             return
         self._session.finish()
+
+    def seek_audio(self, seconds: float) -> None:
+        """Move the recording only (the panel's skip buttons and transcript); steps keep time."""
+        self._voice_to(seconds)
+
+    def _step_start(self) -> float:
+        """Where the current step begins in the recording: the sum of the steps before it."""
+        return self._step_offsets[self._session.snapshot().step_index]
+
+    def _voice_to(self, seconds: float) -> None:
+        """Put the recording at `seconds`, playing if the session runs, held if it is paused."""
+        voice = self._voice
+        state = self._session.state
+        if voice is None or state not in (SessionState.RUNNING, SessionState.PAUSED):
+            return
+        self._end_faded = False
+        was = voice.state
+        if was is PlayState.STOPPED:  # not started yet, or it reached its end
+            voice.play(seconds)
+            if state is SessionState.PAUSED:
+                voice.pause()
+        else:
+            voice.seek(seconds)
+            if state is SessionState.RUNNING and was is PlayState.PAUSED:
+                voice.resume()
+            elif state is SessionState.PAUSED and was is PlayState.PLAYING:
+                voice.pause()
+        if self.audio_panel is not None:
+            self.audio_panel.update_position()
+
+    def _ring(self) -> None:
+        """The soft bell between steps; a bad bell file turns the bell off, once, quietly."""
+        if self._bell is None:
+            return
+        try:
+            self._audio.play_bell(self._bell.path, self._bell.volume)
+        except AudioUnavailable as exc:
+            log.warning("bell off for this session: %s", exc)
+            self._bell = None
+
+    def _silence(self) -> None:
+        _silence(self._audio, self._voice)
 
     def toggle_full_screen(self) -> None:
         """F11: the top-level window fills the screen, e.g. on a shared display in a circle."""
@@ -360,6 +495,7 @@ class PlayerView(QWidget):
             return
         self._emitted = True
         self.save_button.setEnabled(False)
+        self._silence()
         self.finished.emit(record)
         self.closed.emit()
 
@@ -387,9 +523,18 @@ class PlayerView(QWidget):
         if shiboken6.isValid(self):  # a stray timer after the window closed
             self.refresh()
 
+    def _on_step_changed(self, index: int) -> None:
+        previous, self._last_step = self._last_step, index
+        if previous is not None and index != previous and shiboken6.isValid(self):
+            self._ring()
+
     def _on_finished(self, record: SessionRecord) -> None:
         if not shiboken6.isValid(self):
             return
+        if self._voice is not None:
+            self._voice.fade_out(END_FADE_MS)
+        if self.audio_panel is not None:
+            self.audio_panel.set_live(False)
         self._refresh_timer.stop()
         for shortcut in self._shortcuts[:-1]:  # keep F11; the rest would fight the text box
             shortcut.setEnabled(False)
@@ -436,6 +581,30 @@ class PlayerView(QWidget):
             self.participants_spin.blockSignals(True)
             self.participants_spin.setValue(snap.participants)
             self.participants_spin.blockSignals(False)
+        self._refresh_audio(snap.state, text, live)
+
+    def _refresh_audio(self, state: SessionState, toggle_text: str, live: bool) -> None:
+        """Captions follow the recording; the recording fades as it reaches its end."""
+        notice = self._audio.notice
+        panel = self.audio_panel
+        if notice and notice != self._shown_notice:
+            self._shown_notice = notice
+            if panel is not None:
+                panel.show_notice(notice)
+        voice = self._voice
+        if panel is None or voice is None:
+            return
+        if (
+            state is SessionState.RUNNING
+            and not self._end_faded
+            and voice.is_playing
+            and end_fade_due(voice.position(), voice.duration)
+        ):
+            self._end_faded = True
+            voice.fade_out(END_FADE_MS)
+        panel.update_position()
+        panel.set_live(live)
+        panel.set_toggle_text(toggle_text)
 
 
 def _scaled(base: QFont, factor: float, bold: bool = False) -> QFont:
@@ -447,6 +616,23 @@ def _scaled(base: QFont, factor: float, bold: bool = False) -> QFont:
         font.setPixelSize(round(base.pixelSize() * factor))
     font.setBold(bold or base.bold())
     return font
+
+
+def _step_offsets(practice: Practice) -> tuple[float, ...]:
+    """Each step's start in the recording: the narration follows the planned step times."""
+    offsets: list[float] = []
+    total = 0.0
+    for step in practice.steps:
+        offsets.append(total)
+        total += max(0, step.seconds)
+    return tuple(offsets)
+
+
+def _silence(*players: AudioPlayer | None) -> None:
+    """Stop whatever is sounding when the player closes (also run when it is destroyed)."""
+    for player in players:
+        if player is not None:
+            player.stop()
 
 
 def _summary(record: SessionRecord) -> str:

@@ -15,6 +15,15 @@ from app.ui.qt_scheduler import QtScheduler
 from tests.fakes import FakeClock, FakeScheduler
 
 
+def is_silent(player):
+    """Read afresh each time (a helper, so mypy does not narrow the property)."""
+    return player.is_silent
+
+
+def play_state(player):
+    """Read afresh each time (a helper, so mypy does not narrow the property)."""
+    return player.state
+
 @pytest.fixture
 def practices(practices_dir):
     return {p.id: p for p in load_library(practices_dir).practices}
@@ -273,3 +282,291 @@ def test_qt_scheduler_cancel_after_firing_is_harmless(qtbot):
     scheduler.call_later(10, lambda: fired.append(2))
     scheduler.cancel_all()
     assert scheduler.pending == 0
+
+
+# ----- guided audio, captions and bells -----
+
+NARRATION_VTT = """WEBVTT
+
+00:00:02.000 --> 00:00:10.000
+Arrive cue
+
+00:01:01.000 --> 00:01:10.000
+Question cue
+
+00:04:01.000 --> 00:04:10.000
+Choose cue
+"""
+
+
+@pytest.fixture
+def narration_files(tmp_path):
+    from tests.audio.sound_files import write_silent_wav
+
+    audio = write_silent_wav(tmp_path / "me-space.wav", 300)
+    captions = tmp_path / "me-space.vtt"
+    captions.write_text(NARRATION_VTT, encoding="utf-8")
+    return audio, captions
+
+
+@pytest.fixture
+def bell_file(tmp_path):
+    from tests.audio.sound_files import write_wav
+
+    return write_wav(tmp_path / "bell.wav", [(0.2, 0.5)])
+
+
+@pytest.fixture
+def make_audio_player(qtbot, practices):
+    from app.audio.audio_player import NullAudioPlayer
+
+    made = []
+
+    def make(practice_id="me-space", *, narration=None, bell=None, audio=None, clock=None):
+        clock = clock or FakeClock(datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
+        scheduler = FakeScheduler(clock)
+        audio = audio if audio is not None else NullAudioPlayer(clock)
+        view = PlayerView(practices[practice_id], clock, scheduler, audio=audio,
+                          narration=narration, bell=bell)
+        qtbot.addWidget(view)
+        view.show()
+        qtbot.waitExposed(view)
+        view.activateWindow()
+        qtbot.waitUntil(view.isActiveWindow)
+        view.toggle_button.setFocus()
+        made.append(audio)
+        return view, scheduler, audio
+
+    yield make
+    for audio in made:
+        audio.stop()
+
+
+def caption(view):
+    return view.audio_panel.caption_label.text()
+
+
+def test_keyboard_keeps_narration_captions_and_steps_together(
+    make_audio_player, narration_files, bell_file, qtbot
+):
+    from app.audio.audio_player import PlayState
+    from app.audio.bells import Bell
+    from app.audio.narration import Narration
+
+    view, scheduler, audio = make_audio_player(
+        narration=Narration(*narration_files), bell=Bell(bell_file, 0.6)
+    )
+    panel = view.audio_panel
+    assert panel is not None and panel.isVisible()
+    assert caption(view) == "" and panel.transcript.count() == 3
+    press(qtbot, view, Qt.Key.Key_Space)
+    assert play_state(audio) is PlayState.PLAYING and audio.position() == 0
+    scheduler.advance(3)
+    view.refresh()
+    assert caption(view) == "Arrive cue"
+    assert panel.toggle_button.text() == "Pause"
+
+    press(qtbot, view, Qt.Key.Key_Space)
+    assert state(view) is SessionState.PAUSED and play_state(audio) is PlayState.PAUSED
+    scheduler.advance(50)
+    assert audio.position() == pytest.approx(3)
+
+    press(qtbot, view, Qt.Key.Key_Right)
+    assert view.title_label.text() == "Ask yourself the question"
+    assert audio.position() == pytest.approx(60), "the recording moves to the step's start"
+    assert play_state(audio) is PlayState.PAUSED, "still paused, like the session"
+    assert audio.bells_rung == ((bell_file, 0.6),)
+
+    press(qtbot, view, Qt.Key.Key_Space)
+    scheduler.advance(2)
+    view.refresh()
+    assert caption(view) == "Question cue"
+    assert panel.current_cue_index == 1
+
+    press(qtbot, view, Qt.Key.Key_Left)
+    assert audio.position() == pytest.approx(0) and audio.is_playing
+    assert len(audio.bells_rung) == 2
+    press(qtbot, view, Qt.Key.Key_Escape)
+    assert view.is_closing
+    assert play_state(audio) is PlayState.STOPPED, "End fades the recording out"
+
+
+def test_the_whole_practice_rings_a_bell_at_each_step_and_fades_at_the_end(
+    make_audio_player, narration_files, bell_file
+):
+    from app.audio.audio_player import PlayState
+    from app.audio.bells import Bell
+    from app.audio.narration import Narration
+
+    view, scheduler, audio = make_audio_player(
+        narration=Narration(*narration_files), bell=Bell(bell_file, 0.3)
+    )
+    view.toggle_running()
+    scheduler.advance(245)
+    view.refresh()
+    assert caption(view) == "Choose cue"
+    assert len(audio.bells_rung) == 2, "Arrive -> Question -> Choose"
+    scheduler.advance(53)  # 298 s: inside the closing 2.5 s fade of the 300 s recording
+    view.refresh()
+    assert play_state(audio) is PlayState.STOPPED
+    assert state(view) is SessionState.RUNNING, "the session keeps its own time"
+
+
+def test_panel_skips_move_the_recording_only(make_audio_player, narration_files, qtbot):
+    from app.audio.narration import Narration
+
+    view, scheduler, audio = make_audio_player(narration=Narration(*narration_files))
+    panel = view.audio_panel
+    assert not panel.forward_button.isEnabled(), "nothing to skip before Start"
+    view.toggle_running()
+    scheduler.advance(5)
+    view.refresh()
+    qtbot.mouseClick(panel.forward_button, Qt.MouseButton.LeftButton)
+    assert audio.position() == pytest.approx(15)
+    assert view.countdown_label.text() == "00:55"
+    panel.back_button.click()
+    panel.back_button.click()
+    assert audio.position() == 0
+
+
+def test_bells_ring_for_a_practice_without_a_recording(make_audio_player, bell_file):
+    from app.audio.bells import Bell
+
+    view, _, audio = make_audio_player("pause-space", bell=Bell(bell_file, 0.5))
+    assert view.audio_panel is None
+    view.toggle_running()
+    assert audio.bells_rung == (), "no bell at the very start"
+    view.next()
+    view.back()
+    view.back()  # already on the first step: restarting it is not a step change
+    assert len(audio.bells_rung) == 2
+
+
+def test_no_bell_when_switched_off(make_audio_player):
+    view, _, audio = make_audio_player("pause-space", bell=None)
+    view.toggle_running()
+    view.next()
+    assert audio.bells_rung == ()
+
+
+def test_missing_recording_gives_a_notice_and_captions_still_run(
+    make_audio_player, narration_files, tmp_path
+):
+    from app.audio.narration import Narration
+
+    _, vtt = narration_files
+    view, scheduler, _ = make_audio_player(narration=Narration(tmp_path / "gone.ogg", vtt))
+    assert view.audio_panel.notices == (
+        "Audio: gone.ogg: audio file not found; the practice carries on in silence, "
+        "with captions.",
+    )
+    assert view.audio_panel.notice_label.text().startswith("Notice: ")
+    view.toggle_running()
+    scheduler.advance(3)
+    view.refresh()
+    assert caption(view) == "Arrive cue"
+
+
+def test_corrupt_recording_on_the_real_player(make_audio_player, narration_files, tmp_path):
+    from app.audio.narration import Narration
+    from app.audio.pygame_player import PygameAudioPlayer
+
+    clock = FakeClock(datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
+    corrupt = tmp_path / "corrupt.ogg"
+    corrupt.write_bytes(b"OggS" + bytes(range(256)) * 4)
+    view, scheduler, _ = make_audio_player(
+        narration=Narration(corrupt, narration_files[1]), audio=PygameAudioPlayer(clock),
+        clock=clock,
+    )
+    (notice,) = view.audio_panel.notices
+    assert notice.startswith("Audio: corrupt.ogg: could not be played (")
+    view.toggle_running()
+    scheduler.advance(62)
+    view.refresh()
+    assert view.title_label.text() == "Ask yourself the question"
+    assert caption(view) == "Question cue"
+
+
+def test_bad_caption_cues_are_skipped_and_the_rest_shown(make_audio_player, narration_files):
+    from app.audio.narration import Narration
+
+    audio_file, vtt = narration_files
+    vtt.write_text(NARRATION_VTT.replace("00:01:01.000 --> 00:01:10.000", "01:01 -> 1:10"),
+                   encoding="utf-8")
+    view, scheduler, _ = make_audio_player(narration=Narration(audio_file, vtt))
+    (notice,) = view.audio_panel.notices
+    assert notice == (
+        "Captions: 1 cue skipped in me-space.vtt (line 6: expected a cue timing "
+        "'HH:MM:SS.mmm --> HH:MM:SS.mmm', got '01:01 -> 1:10')"
+    )
+    assert view.audio_panel.transcript.count() == 2
+    view.toggle_running()
+    scheduler.advance(3)
+    view.refresh()
+    assert caption(view) == "Arrive cue"
+
+
+def test_sound_device_lost_mid_session_carries_on_with_a_notice(
+    make_audio_player, narration_files, monkeypatch, qtbot
+):
+    import pygame
+
+    from app.audio.audio_player import PlayState
+    from app.audio.narration import Narration
+    from app.audio.pygame_player import PygameAudioPlayer
+    from tests.audio.sound_files import write_wav
+
+    clock = FakeClock(datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
+    tone = write_wav(narration_files[0].with_name("tone.wav"), [(4.0, 0.5)])
+    player = PygameAudioPlayer(clock)
+    view, scheduler, _ = make_audio_player(
+        narration=Narration(tone, narration_files[1]), audio=player, clock=clock
+    )
+    press(qtbot, view, Qt.Key.Key_Space)
+    assert player.is_playing and not player.is_silent
+
+    def lost(*_args):
+        raise pygame.error("Audio device has been removed")
+
+    monkeypatch.setattr(pygame.mixer.music, "pause", lost)
+    press(qtbot, view, Qt.Key.Key_Space)
+    assert state(view) is SessionState.PAUSED
+    assert is_silent(player) and play_state(player) is PlayState.PAUSED
+    view.refresh()
+    (notice,) = view.audio_panel.notices
+    assert notice.startswith("Sound stopped working (pausing: Audio device has been removed)")
+    press(qtbot, view, Qt.Key.Key_Space)
+    scheduler.advance(2.5)
+    view.refresh()
+    assert caption(view) == "Arrive cue", "captions keep time on the null player"
+
+
+def test_a_missing_bell_file_is_logged_once_and_never_stops_the_session(
+    make_audio_player, tmp_path, caplog
+):
+    import logging
+
+    from app.audio.bells import Bell
+    from app.audio.pygame_player import PygameAudioPlayer
+
+    clock = FakeClock(datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
+    view, _, _ = make_audio_player(
+        "pause-space", bell=Bell(tmp_path / "no-bell.ogg", 0.5),
+        audio=PygameAudioPlayer(clock), clock=clock,
+    )
+    view.toggle_running()
+    with caplog.at_level(logging.WARNING, logger="app.ui.player_view"):
+        view.next()
+        view.next()
+    assert [r.getMessage() for r in caplog.records] == [
+        "bell off for this session: no-bell.ogg: bell sound not found"
+    ]
+    assert view.title_label.text() == "Listening pairs"
+
+
+def test_every_control_has_a_name_with_the_audio_panel(make_audio_player, narration_files):
+    from app.audio.narration import Narration
+
+    view, _, _ = make_audio_player(narration=Narration(*narration_files))
+    view.toggle_running()
+    assert _unnamed_controls(view) == []

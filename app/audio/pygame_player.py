@@ -1,0 +1,342 @@
+"""pygame.mixer behind the AudioPlayer protocol: streamed narration, bells on their own channel.
+
+pygame is imported and the mixer opened on first use, never at import time, so the app
+starts fast and a machine without sound still runs every practice. Any pygame.error after
+that (the device unplugged mid-session, a driver failing) switches this player over to a
+NullAudioPlayer at the current position and leaves a one-line `notice`: the session and
+its captions carry on in silence instead of stopping.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+from collections.abc import Callable
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from app.audio.audio_length import audio_length
+from app.audio.audio_player import AudioUnavailable, NullAudioPlayer, PlayState, clamp
+from app.core.clock import Clock
+
+log = logging.getLogger(__name__)
+
+FREQUENCY = 44_100
+SAMPLE_SIZE = -16  # signed 16-bit
+CHANNELS = 2
+BUFFER = 1024  # frames: about 23 ms at 44.1 kHz, small enough for prompt bells
+BELL_CHANNEL = 0  # reserved, so narration never takes the bell's channel
+
+
+class PygameAudioPlayer:
+    """The real player; see the module docstring for how it degrades."""
+
+    def __init__(
+        self,
+        clock: Clock,
+        *,
+        frequency: int = FREQUENCY,
+        channels: int = CHANNELS,
+        buffer: int = BUFFER,
+    ) -> None:
+        self._clock = clock
+        self._format = (frequency, SAMPLE_SIZE, channels, buffer)
+        self._pg: ModuleType | None = None
+        self._errors: tuple[type[BaseException], ...] = (ImportError,)
+        self._fallback: NullAudioPlayer | None = None
+        self._notice: str | None = None
+        self._loaded = False
+        self._duration: float | None = None
+        self._state = PlayState.STOPPED
+        self._offset = 0.0  # where the current music.play() started; get_pos counts from it
+        self._frozen = 0.0  # the position while stopped
+        self._last = (0.0, 0.0)  # (position, clock.monotonic()) at the last good reading
+        self._volume = 1.0
+        self._bells: dict[Path, Any] = {}
+
+    # ----- set-up -----
+    def _pygame(self) -> ModuleType:
+        """Import pygame and open the mixer the first time sound is needed."""
+        if self._pg is not None:
+            return self._pg
+        os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+        import pygame
+        import pygame.mixer
+
+        self._errors = (pygame.error, ImportError)
+        if pygame.mixer.get_init() is None:
+            frequency, size, channels, buffer = self._format
+            pygame.mixer.init(frequency=frequency, size=size, channels=channels, buffer=buffer)
+        pygame.mixer.set_reserved(BELL_CHANNEL + 1)
+        self._pg = pygame
+        return pygame
+
+    def mixer_format(self) -> tuple[int, int, int] | None:
+        """(frequency, size, channels) the device was opened with; None when silent."""
+        if self._fallback is not None or self._pg is None:
+            return None
+        found: tuple[int, int, int] | None = self._pg.mixer.get_init()
+        return found
+
+    @property
+    def is_silent(self) -> bool:
+        """True once this player has fallen back to keeping time without sound."""
+        return self._fallback is not None
+
+    def _silent(self) -> NullAudioPlayer:
+        """The fallback, once `_go_silent` has made it (a method, so mypy does not narrow)."""
+        if self._fallback is None:  # pragma: no cover - callers check is_silent first
+            raise RuntimeError("the audio player has not gone silent")
+        return self._fallback
+
+    def _guard(self, what: str, action: Callable[[ModuleType], object]) -> bool:
+        """Run a pygame call; on pygame.error switch to silence and return False."""
+        try:
+            action(self._pygame())
+        except self._errors as exc:
+            self._go_silent(what, exc)
+            return False
+        return True
+
+    def _go_silent(self, what: str, exc: BaseException) -> None:
+        """Carry on from the current position on the null player, and say so once."""
+        was = self._state
+        position = self._estimate()
+        detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        self._notice = (
+            f"Sound stopped working ({what}: {detail}); the practice carries on in silence."
+        )
+        log.warning("audio: %s failed, continuing without sound: %s", what, detail)
+        fallback = NullAudioPlayer(self._clock, self._duration)
+        if was is not PlayState.STOPPED:
+            fallback.play(position)
+            if was is PlayState.PAUSED:
+                fallback.pause()
+        else:
+            fallback.seek(position)
+        self._fallback = fallback
+        self._quietly_stop()
+
+    def _quietly_stop(self) -> None:
+        if self._pg is None:
+            return
+        with contextlib.suppress(*self._errors):  # the device may already be gone
+            self._pg.mixer.music.stop()
+
+    def _estimate(self) -> float:
+        """Where the narration must be now, from the last good reading and the clock."""
+        if self._state is PlayState.STOPPED:
+            return self._frozen
+        position, at = self._last
+        if self._state is PlayState.PLAYING:
+            position += self._clock.monotonic() - at
+        return clamp(position, self._duration)
+
+    # ----- the protocol -----
+    def load(self, path: Path) -> None:
+        """Open the narration for streaming; a bad file raises, a missing device goes silent."""
+        if self._fallback is not None:
+            self._fallback.load(path)
+            return
+        if not path.is_file():
+            raise AudioUnavailable(f"{path.name}: audio file not found")
+        self.stop()
+        try:
+            pg = self._pygame()
+        except self._errors as exc:
+            self._go_silent("opening the sound device", exc)
+            self._notice = (
+                f"No sound device could be opened ({_first_line(exc)}); "
+                "the practice carries on in silence."
+            )
+            self._silent().load(path)
+            return
+        try:
+            pg.mixer.music.load(str(path))
+        except self._errors as exc:
+            raise AudioUnavailable(
+                f"{path.name}: could not be played ({_first_line(exc)})"
+            ) from None
+        self._loaded = True
+        self._duration = audio_length(path)
+        self._frozen = 0.0
+        self._last = (0.0, self._clock.monotonic())
+
+    def play(self, start: float = 0.0) -> None:
+        """Play from `start`; get_pos then counts from zero, so remember the offset."""
+        if self._fallback is not None:
+            self._fallback.play(start)
+            return
+        if not self._loaded:
+            return
+        start = clamp(start, self._duration)
+        self._start_at(start, paused=False)
+
+    def _start_at(self, start: float, *, paused: bool) -> None:
+        def begin(pg: ModuleType) -> None:
+            pg.mixer.music.set_volume(self._volume)
+            pg.mixer.music.play(start=start)
+            if paused:
+                pg.mixer.music.pause()
+
+        self._offset = start
+        self._last = (start, self._clock.monotonic())
+        self._state = PlayState.PAUSED if paused else PlayState.PLAYING
+        self._guard("playing", begin)
+
+    def pause(self) -> None:
+        """Hold the music (get_pos stops counting while paused)."""
+        if self._fallback is not None:
+            self._fallback.pause()
+            return
+        if self.state is PlayState.PLAYING:
+            self._last = (self.position(), self._clock.monotonic())
+        if self.is_silent:  # the device went while we looked
+            self._silent().pause()
+            return
+        if self._state is not PlayState.PLAYING:
+            return
+        if self._guard("pausing", lambda pg: pg.mixer.music.pause()):
+            self._state = PlayState.PAUSED
+        else:
+            self._silent().pause()
+
+    def resume(self) -> None:
+        """Carry on from the pause."""
+        if self._fallback is not None:
+            self._fallback.resume()
+            return
+        if self._state is not PlayState.PAUSED:
+            return
+        self._last = (self._last[0], self._clock.monotonic())
+        if self._guard("resuming", lambda pg: pg.mixer.music.unpause()):
+            self._state = PlayState.PLAYING
+        else:
+            self._silent().resume()
+
+    def stop(self) -> None:
+        """Stop now; the position stays where it stopped."""
+        if self._fallback is not None:
+            self._fallback.stop()
+            return
+        if self._state is PlayState.STOPPED:
+            return
+        self._frozen = self.position()
+        self._state = PlayState.STOPPED
+        self._guard("stopping", lambda pg: pg.mixer.music.stop())
+
+    def seek(self, seconds: float) -> None:
+        """Restart the stream at `seconds` (play(start=) works for Ogg and WAV alike)."""
+        if self._fallback is not None:
+            self._fallback.seek(seconds)
+            return
+        target = clamp(seconds, self._duration)
+        state = self.state
+        if state is PlayState.STOPPED:
+            self._frozen = target
+            return
+        self._start_at(target, paused=state is PlayState.PAUSED)
+
+    def position(self) -> float:
+        """The offset of the last play() plus what the mixer has played since."""
+        if self._fallback is not None:
+            return self._fallback.position()
+        if self._state is PlayState.STOPPED:
+            return self._frozen
+        played: list[int] = []
+        if not self._guard("reading the position", lambda pg: played.append(
+                pg.mixer.music.get_pos())):
+            return self.position()
+        if played[0] < 0:  # the stream ended (or faded out) by itself
+            self._frozen = self._duration if self._duration is not None else self._last[0]
+            self._state = PlayState.STOPPED
+            return self._frozen
+        now = clamp(self._offset + played[0] / 1000, self._duration)
+        self._last = (now, self._clock.monotonic())
+        return now
+
+    @property
+    def duration(self) -> float | None:
+        """From the file's header; None for a format whose header we cannot read."""
+        if self._fallback is not None:
+            return self._fallback.duration
+        return self._duration
+
+    @property
+    def state(self) -> PlayState:
+        """Playing, paused or stopped; notices the stream ending by itself."""
+        if self._fallback is not None:
+            return self._fallback.state
+        if self._state is PlayState.PLAYING:
+            busy: list[bool] = []
+            if not self._guard("checking playback", lambda pg: busy.append(
+                    pg.mixer.music.get_busy())):
+                return self.state
+            if not busy[0]:
+                self.position()  # freezes the position at the end
+                self._state = PlayState.STOPPED
+        return self._state
+
+    @property
+    def is_playing(self) -> bool:
+        """Audibly playing."""
+        return self.state is PlayState.PLAYING
+
+    def set_volume(self, volume: float) -> None:
+        """Narration volume 0..1; kept for the next play() too."""
+        self._volume = min(1.0, max(0.0, volume))
+        if self._fallback is not None:
+            self._fallback.set_volume(volume)
+            return
+        if self._pg is not None:
+            self._guard("setting the volume", lambda pg: pg.mixer.music.set_volume(self._volume))
+
+    def fade_out(self, milliseconds: int) -> None:
+        """Fade to silence and stop; SDL_mixer fades in its own thread, so this returns at once."""
+        if self._fallback is not None:
+            self._fallback.fade_out(milliseconds)
+            return
+        if self.state is PlayState.STOPPED:
+            return
+        if self._state is PlayState.PAUSED:
+            self.stop()  # nothing audible to fade
+            return
+        self._guard("fading out", lambda pg: pg.mixer.music.fadeout(max(1, milliseconds)))
+
+    def play_bell(self, path: Path, volume: float) -> None:
+        """Ring a bell on its reserved channel, over the narration."""
+        if self._fallback is not None:
+            self._fallback.play_bell(path, volume)
+            return
+        sound = self._bells.get(path)
+        if sound is None:
+            if not path.is_file():
+                raise AudioUnavailable(f"{path.name}: bell sound not found")
+            try:
+                sound = self._pygame().mixer.Sound(str(path))
+            except self._errors as exc:
+                if self._pg is None:  # the device itself failed to open
+                    self._go_silent("opening the sound device", exc)
+                    return
+                raise AudioUnavailable(
+                    f"{path.name}: bell could not be played ({_first_line(exc)})"
+                ) from None
+            self._bells[path] = sound
+
+        def ring(pg: ModuleType) -> None:
+            sound.set_volume(min(1.0, max(0.0, volume)))
+            pg.mixer.Channel(BELL_CHANNEL).play(sound)
+
+        self._guard("ringing the bell", ring)
+
+    @property
+    def notice(self) -> str | None:
+        """The latest problem worth one line on screen, or None."""
+        return self._notice
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
