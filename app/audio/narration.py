@@ -19,6 +19,9 @@ class Narration:
 
     audio: Path
     captions: Path | None = None
+    # The bundled recordings ring their own bells at each step change (packaging/
+    # make_me_space_audio.py mixes them in), so the player must not ring a second one.
+    bells_included: bool = False
 
 
 def bundled_narration(practice: Practice, resources: Resources) -> Narration | None:
@@ -28,4 +31,5 @@ def bundled_narration(practice: Practice, resources: Resources) -> Narration | N
     return Narration(
         audio=resources.resource(practice.audio.file),
         captions=resources.resource(practice.audio.captions),
+        bells_included=True,
     )

@@ -117,6 +117,7 @@ class PlayerView(QWidget):
         self._shortcuts: list[QShortcut] = []
         self._audio: AudioPlayer = audio if audio is not None else NullAudioPlayer(clock)
         self._bell = bell
+        self._bells_in_recording = False
         self._last_step: int | None = None
         self._end_faded = False
         self._shown_notice: str | None = None
@@ -370,8 +371,11 @@ class PlayerView(QWidget):
             length = captions.end if captions is not None and captions.cues else None
             voice = NullAudioPlayer(clock, length or float(self._practice.total_seconds))
         self._voice = voice
+        # A recording that rang its own bells: no second bell (unless it failed to load).
+        self._bells_in_recording = narration.bells_included and voice is self._audio
         panel = AudioPanel(voice, captions, self.run_page)
         panel.toggle_requested.connect(self.toggle_running)
+        panel.toggle_button.hide()  # the player's own Start/Pause button does this job
         panel.seek_requested.connect(self.seek_audio)
         for notice in notices:
             panel.show_notice(notice)
@@ -465,7 +469,7 @@ class PlayerView(QWidget):
 
     def _ring(self) -> None:
         """The soft bell between steps; a bad bell file turns the bell off, once, quietly."""
-        if self._bell is None:
+        if self._bell is None or self._bells_in_recording:
             return
         try:
             self._audio.play_bell(self._bell.path, self._bell.volume)

@@ -570,3 +570,19 @@ def test_every_control_has_a_name_with_the_audio_panel(make_audio_player, narrat
     view, _, _ = make_audio_player(narration=Narration(*narration_files))
     view.toggle_running()
     assert _unnamed_controls(view) == []
+
+
+def test_a_recording_with_its_own_bells_gets_no_second_bell(
+    make_audio_player, narration_files, bell_file, qtbot
+):
+    from app.audio.bells import Bell
+    from app.audio.narration import Narration
+
+    view, _scheduler, audio = make_audio_player(
+        narration=Narration(*narration_files, bells_included=True), bell=Bell(bell_file, 0.6)
+    )
+    assert view.audio_panel is not None and view.audio_panel.toggle_button.isHidden()
+    press(qtbot, view, Qt.Key.Key_Space)
+    press(qtbot, view, Qt.Key.Key_Right)
+    assert view.title_label.text() == "Ask yourself the question"
+    assert audio.bells_rung == ()
