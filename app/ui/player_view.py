@@ -107,9 +107,15 @@ class PlayerView(QWidget):
         audio: AudioPlayer | None = None,
         narration: Narration | None = None,
         bell: Bell | None = None,
+        full_screen_on: str = "",
     ) -> None:
-        """`audio` rings bells and plays `narration` (silence if None); `bell` None = no bell."""
+        """`audio` rings bells and plays `narration` (silence if None); `bell` None = no bell.
+
+        `full_screen_on` names the screen F11 fills (a shared display); "" = this window's.
+        """
         super().__init__(parent)
+        self._full_screen_on = full_screen_on
+        self.screen_notice = ""  # set when the chosen screen was not connected
         self.setObjectName("player-view")
         self.setAccessibleName(f"Player: {practice.title}")
         self._practice = practice
@@ -485,8 +491,13 @@ class PlayerView(QWidget):
         window = self.window()
         if window.isFullScreen():
             window.showNormal()
-        else:
-            window.showFullScreen()
+            return
+        from app.ui.facilitator_screen import show_full_screen_on
+
+        choice = show_full_screen_on(window, self._full_screen_on)
+        if choice.notice:
+            log.info("%s", choice.notice)
+            self.screen_notice = choice.notice
 
     def save_and_close(self) -> None:
         """Attach the commitment, emit the record (only ever once), then close."""

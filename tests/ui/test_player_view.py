@@ -586,3 +586,17 @@ def test_a_recording_with_its_own_bells_gets_no_second_bell(
     press(qtbot, view, Qt.Key.Key_Right)
     assert view.title_label.text() == "Ask yourself the question"
     assert audio.bells_rung == ()
+
+
+def test_f11_fills_the_chosen_screen_or_says_it_is_missing(qtbot, practices):
+    clock = FakeClock(datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
+    view = PlayerView(practices["compassion-circle"], clock, FakeScheduler(clock),
+                      full_screen_on="Projector-9")
+    qtbot.addWidget(view)
+    view.show()
+    qtbot.waitExposed(view)
+    view.toggle_full_screen()
+    assert view.window().isFullScreen()
+    assert "'Projector-9' is not connected" in view.screen_notice
+    view.toggle_full_screen()
+    assert not view.window().isFullScreen()
