@@ -7,13 +7,12 @@ written anywhere.
 
 from __future__ import annotations
 
-import bisect
 import dataclasses
 import re
 import unicodedata
 import uuid
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from enum import IntEnum
 from typing import Any, TypeVar
@@ -186,8 +185,10 @@ def edit_entry(entry: Entry, clock: Clock, **changes: Any) -> Entry:
 # --- Search --------------------------------------------------------------------------------
 
 _WORD_RE = re.compile(r"\w+")
-_MAX_CHAR = "\U0010ffff"
-_AVERAGE_WORDS_GUESS = 100  # distinct words per entry, for choosing a prefix strategy
+# Every ASCII byte that is not a word character (\w: letter, digit, underscore) -> a space.
+_ASCII_SEPARATORS = bytes(
+    c if c < 128 and (chr(c).isalnum() or c == ord("_")) else ord(" ") for c in range(256)
+)
 
 
 def _fold(text: str) -> str:
@@ -203,26 +204,35 @@ def tokenize(text: str) -> list[str]:
     return _WORD_RE.findall(_fold(text))
 
 
-@dataclass(slots=True)
-class _Postings:
-    by_token: dict[str, set[str]] = field(default_factory=dict)
-    sorted_tokens: list[str] | None = None  # rebuilt lazily when a new token appears
+def _searchable(entry: Entry) -> bytes:
+    """The entry's folded words as UTF-8, each preceded by a space.
+
+    A query word matches when b" " + word occurs in it, i.e. it is the prefix of some word.
+    Mostly-English text takes the fast path (lower, encode, translate: no object per word),
+    which is what lets 10,000 long entries be indexed in a fraction of a second.
+    """
+    text = "\n".join((entry.title, entry.body, *entry.tags))
+    if text.isascii():
+        return b" " + text.lower().encode("ascii").translate(_ASCII_SEPARATORS)
+    return (" " + " ".join(tokenize(text))).encode("utf-8")
 
 
 class SearchIndex:
-    """In-memory inverted index over decrypted entries: token -> entry ids.
+    """In-memory index over decrypted entries; never written anywhere.
 
-    Every query word must match (as a prefix of some word in the title, body or tags).
-    Lookups are a bisect into the sorted vocabulary plus set intersections, so a query
-    over 10,000 entries costs milliseconds.
+    Every query word must match as a prefix of some word in the title, body or tags. Each
+    entry is kept as one folded byte string, and a word is looked up with a substring
+    search of b" " + word (C speed, about a millisecond per thousand entries), starting with
+    the longest (rarest) word so later words scan only the survivors. Tags and templates
+    have their own maps.
     """
 
     def __init__(self, entries: Iterable[Entry] = ()) -> None:
         self._entries: dict[str, Entry] = {}
-        self._tokens_of: dict[str, frozenset[str]] = {}
-        self._postings = _Postings()
+        self._text_of: dict[str, bytes] = {}
         self._by_tag: dict[str, set[str]] = {}
         self._by_template: dict[str | None, set[str]] = {}
+        self._newest_first: list[Entry] | None = None  # sorted lazily after changes
         for entry in entries:
             self.add(entry)
 
@@ -243,19 +253,9 @@ class SearchIndex:
         """Index an entry, replacing an older version with the same id (call on save)."""
         if entry.id in self._entries:
             self.remove(entry.id)
-        tokens = frozenset(
-            tokenize(entry.title) + tokenize(entry.body) + tokenize(" ".join(entry.tags))
-        )
         self._entries[entry.id] = entry
-        self._tokens_of[entry.id] = tokens
-        postings = self._postings
-        for token in tokens:
-            ids = postings.by_token.get(token)
-            if ids is None:
-                postings.by_token[token] = {entry.id}
-                postings.sorted_tokens = None
-            else:
-                ids.add(entry.id)
+        self._text_of[entry.id] = _searchable(entry)
+        self._newest_first = None
         for tag in {normalise_tag(t) for t in entry.tags}:
             self._by_tag.setdefault(tag, set()).add(entry.id)
         self._by_template.setdefault(entry.template_id, set()).add(entry.id)
@@ -265,12 +265,8 @@ class SearchIndex:
         entry = self._entries.pop(entry_id, None)
         if entry is None:
             return
-        for token in self._tokens_of.pop(entry_id):
-            ids = self._postings.by_token[token]
-            ids.discard(entry_id)
-            if not ids:
-                # The stale token may stay in sorted_tokens; lookups skip it.
-                del self._postings.by_token[token]
+        del self._text_of[entry_id]
+        self._newest_first = None
         for tag in {normalise_tag(t) for t in entry.tags}:
             _discard(self._by_tag, tag, entry_id)
         _discard(self._by_template, entry.template_id, entry_id)
@@ -280,27 +276,12 @@ class SearchIndex:
         return {tag: len(ids) for tag, ids in sorted(self._by_tag.items())}
 
     def _ids_for_prefix(self, prefix: str, within: set[str] | None) -> set[str]:
-        """Ids of entries with a word starting with `prefix`, limited to `within` if given.
-
-        Short prefixes expand to many words; then checking each candidate's own words
-        against the expansion is cheaper than merging many postings, so pick by cost.
-        """
-        postings = self._postings
-        if postings.sorted_tokens is None:
-            postings.sorted_tokens = sorted(postings.by_token)
-        vocabulary = postings.sorted_tokens
-        start = bisect.bisect_left(vocabulary, prefix)
-        end = bisect.bisect_left(vocabulary, prefix + _MAX_CHAR, lo=start)
-        groups = [ids for t in vocabulary[start:end] if (ids := postings.by_token.get(t))]
-        pool = self._tokens_of.keys() if within is None else within
-        merge_cost = sum(len(ids) for ids in groups)
-        if merge_cost <= len(pool) * _AVERAGE_WORDS_GUESS:
-            if within is None:
-                return set().union(*groups)
-            return set().union(*(ids & within for ids in groups))
-        expansion = frozenset(vocabulary[start:end])
-        tokens_of = self._tokens_of
-        return {i for i in pool if not expansion.isdisjoint(tokens_of[i])}
+        """Ids of entries with a word starting with `prefix`, limited to `within` if given."""
+        needle = b" " + prefix.encode("utf-8")
+        text_of = self._text_of
+        if within is None:
+            return {i for i, text in text_of.items() if needle in text}
+        return {i for i in within if needle in text_of[i]}
 
     def search(
         self,
@@ -323,22 +304,27 @@ class SearchIndex:
             by_template = self._by_template.get(template_id, set())
             candidates = set(by_template) if candidates is None else candidates & by_template
         words = sorted(set(tokenize(query)), key=len, reverse=True)  # long words are rarer
+        # A word that is a prefix of another query word adds nothing: "car" in "care".
+        words = [w for n, w in enumerate(words) if not any(o.startswith(w) for o in words[:n])]
         for word in words:
             if candidates is not None and not candidates:
                 break
             candidates = self._ids_for_prefix(word, candidates)
-        pool: Iterable[Entry]
-        if candidates is None:
-            pool = self._entries.values()
-        else:
-            pool = (self._entries[i] for i in candidates)
-        results = [
+        if self._newest_first is None:
+            self._newest_first = sorted(
+                self._entries.values(), key=lambda e: (e.created_at, e.id), reverse=True
+            )
+        pool: list[Entry] = self._newest_first
+        if candidates is not None:
+            # Filtering the kept order beats sorting a large result on every keystroke.
+            pool = [e for e in pool if e.id in candidates]
+        if since is None and until is None:
+            return list(pool)
+        return [
             e
             for e in pool
             if (since is None or e.created_at >= since) and (until is None or e.created_at < until)
         ]
-        results.sort(key=lambda e: (e.created_at, e.id), reverse=True)
-        return results
 
 
 def _discard(index: dict[_K, set[str]], key: _K, entry_id: str) -> None:

@@ -8,7 +8,7 @@ file cannot be written, SaveFailed is raised and the earlier data is untouched.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -294,6 +294,35 @@ class JournalRepository:
                 (entry.id, _to_db(entry.created_at), _to_db(entry.updated_at), blob),
             )
             self._conn.execute("DELETE FROM drafts WHERE entry_id = ?", (entry.id,))
+
+    def create_entries(self, entries: Sequence[Entry]) -> None:
+        """Store many new entries in one transaction: all of them or, on any error, none.
+
+        For imports: one commit (one fsync) instead of one per entry, and a failure half-way
+        leaves the journal exactly as it was. Raises EntryExists naming the first id that is
+        already stored or repeated in `entries`.
+        """
+        seen: set[str] = set()
+        for entry in entries:
+            if entry.id in seen:
+                raise EntryExists(f"The entry id {entry.id} appears twice in what is being added.")
+            seen.add(entry.id)
+        rows = [
+            (e.id, _to_db(e.created_at), _to_db(e.updated_at), self._seal_entry(e))
+            for e in entries
+        ]
+        with self._writing("the entries"):
+            for entry_id, *_ in rows:
+                exists = self._conn.execute("SELECT 1 FROM entries WHERE id = ?", (entry_id,))
+                if exists.fetchone() is not None:
+                    raise EntryExists(f"An entry with id {entry_id} already exists.")
+            self._conn.executemany(
+                "INSERT INTO entries (id, created_at, updated_at, ciphertext) VALUES (?,?,?,?)",
+                rows,
+            )
+            self._conn.executemany(
+                "DELETE FROM drafts WHERE entry_id = ?", [(row[0],) for row in rows]
+            )
 
     def update_entry(self, entry: Entry) -> None:
         """Replace a stored entry (same id) and clear its drafts, in one transaction."""
