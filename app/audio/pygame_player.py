@@ -227,6 +227,17 @@ class PygameAudioPlayer:
         self._state = PlayState.STOPPED
         self._guard("stopping", lambda pg: pg.mixer.music.stop())
 
+    def close(self) -> None:
+        """Stop and close the mixer this player opened, so the device is free for others."""
+        self.stop()
+        pygame, self._pg = self._pg, None
+        self._bells.clear()
+        if pygame is not None:
+            try:
+                pygame.mixer.quit()
+            except pygame.error as exc:  # already gone: nothing left to release
+                log.info("closing the sound device: %s", exc)
+
     def seek(self, seconds: float) -> None:
         """Restart the stream at `seconds` (play(start=) works for Ogg and WAV alike)."""
         if self._fallback is not None:

@@ -28,10 +28,12 @@ from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import holidays
+if TYPE_CHECKING:
+    from holidays import HolidayBase
+
 
 FORMAT_VERSION: Final = 1
 DEFAULT_TIMEZONE: Final = "Europe/London"
@@ -605,11 +607,13 @@ class DayFilter:
     def __init__(self, rules: ReminderRules) -> None:
         self._quiet = rules.quiet_days
         self._bank = rules.bank_holidays
-        self._table: holidays.HolidayBase | None = None
+        self._table: HolidayBase | None = None
 
     def bank_holiday(self, day: date) -> str | None:
         """Return the bank holiday's name on `day` for the chosen nation, or None."""
         if self._table is None:
+            import holidays  # 10+ MiB of tables: loaded only when a bank holiday is asked about
+
             self._table = holidays.country_holidays(
                 "GB", subdiv=NATIONS[self._bank.nation], years=day.year
             )

@@ -4,21 +4,30 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Callable
+from dataclasses import replace
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QGuiApplication, QIcon
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from app import APP_AUTHOR, APP_ID, APP_NAME, APP_SLUG, __version__
 from app.core.clock import Clock, SystemClock
 from app.core.practices import LibraryLoad
 from app.core.settings import Settings
+from app.platform.notifications import Notifier
 from app.platform.paths import AppPaths
 from app.platform.resources import Resources
+from app.platform.single_instance import SHOW, SingleInstance, hand_over, instance_name
 from app.storage.library_cache import load_library_cached
 from app.storage.settings_store import SettingsStore
 from app.ui.appearance import apply_appearance, apply_text_scale
+from app.ui.desktop_integration import DesktopIntegration
 from app.ui.main_window import MainWindow
+
+if TYPE_CHECKING:  # the module itself loads only when start-at-login changes
+    from app.platform.autostart import Autostart
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +37,8 @@ class Companion:
 
     def __init__(
         self, app: QApplication, paths: AppPaths, resources: Resources,
-        clock: Clock | None = None,
+        clock: Clock | None = None, *, notifier: Notifier | None = None,
+        instance: SingleInstance | None = None, autostart: Autostart | None = None,
     ) -> None:
         self.app = app
         self.clock: Clock = clock or SystemClock()
@@ -39,6 +49,8 @@ class Companion:
         self.store = SettingsStore(paths.settings_file)
         loaded = self.store.load(self.clock.now())
         self.settings_problem = loaded.problem
+        self.settings = loaded.settings
+        self._autostart = autostart  # the real one is made on first use (start-up stays lean)
         self.library: LibraryLoad = load_library_cached(
             resources.practices_dir, paths.cache_dir / "library.pickle", __version__)
         for error in self.library.skipped:
@@ -46,11 +58,18 @@ class Companion:
                 log.warning("practice skipped: %s", problem)
         self.apply(loaded.settings, at_start=True)
         self.window = MainWindow(self.library.practices, self.library.skipped, loaded.settings,
-                                 clock=self.clock, history_path=paths.history_db)
+                                 clock=self.clock, history_path=paths.history_db,
+                                 journal_path=paths.journal_db,
+                                 voice_data_dir=paths.data_dir, resources=resources)
         self.window.settings_changed.connect(self.on_settings_changed)
         icon = QIcon(str(resources.resource("icons/compassion-companion.svg")))
         self.window.setWindowIcon(icon)
         app.setWindowIcon(icon)
+        # The tray, notifications, reminders, sleep hooks and the second-launch socket.
+        self.desktop = DesktopIntegration(
+            app, self.window, self.library.practices, loaded.settings, paths, self.clock, icon,
+            self.open_practice, notifier=notifier, instance=instance,
+            icon_file=str(resources.resource("icons/compassion-companion.svg")))
 
     def apply(self, settings: Settings, *, at_start: bool = False) -> None:
         """Make the running app look the way the settings say."""
@@ -60,6 +79,9 @@ class Companion:
 
     def on_settings_changed(self, settings: Settings) -> None:
         """Apply, then save atomically; a failed save is reported, not fatal."""
+        previous, self.settings = self.settings, settings
+        if settings.start_at_login != previous.start_at_login:
+            settings = self._set_start_at_login(settings, previous)
         self.apply(settings)
         try:
             self.store.save(settings)
@@ -68,6 +90,25 @@ class Companion:
             log.warning(message)
             self.window.statusBar().showMessage(message, 15_000)
 
+    def _set_start_at_login(self, settings: Settings, previous: Settings) -> Settings:
+        """Write or remove the login entry; on failure say so and keep the old choice."""
+        from app.platform.autostart import AutostartError, system_autostart
+
+        if self._autostart is None:
+            self._autostart = system_autostart()
+        try:
+            if settings.start_at_login:
+                self._autostart.enable()
+            else:
+                self._autostart.disable()
+        except AutostartError as exc:
+            log.warning("start at login not changed: %s", exc)
+            self.window.statusBar().showMessage(f"Start at login not changed: {exc}", 30_000)
+            settings = replace(settings, start_at_login=previous.start_at_login)
+            self.settings = settings
+            self.window.adopt_settings(settings)
+        return settings
+
     def show(self, open_practice: str | None) -> None:
         """Show the window, open a practice if asked, and report a broken settings file."""
         if open_practice:
@@ -75,6 +116,11 @@ class Companion:
         self.window.show()
         if self.settings_problem:
             self.window.statusBar().showMessage(self.settings_problem, 30_000)
+        self.desktop.say_no_tray_once()
+        # The tray, the reminders (and their bank-holiday tables) and the sleep hooks start
+        # once the window has painted, or after a short grace if it never does: the person
+        # sees the window first. desktop.start() runs only once.
+        self._start_desktop = _AfterFirstPaint(self.window, self.desktop.start)
 
     def open_practice(self, practice_id: str) -> bool:
         """`start PRACTICE_ID`: the player opens on it, ready; Space or Start begins.
@@ -92,6 +138,32 @@ class Companion:
         if practice is not None:
             window.start_practice(practice)
         return True
+
+
+class _AfterFirstPaint(QObject):
+    """Calls `then` once, after the window's first paint (or a grace period, whichever first)."""
+
+    GRACE_MS = 500
+
+    def __init__(self, window: QWidget, then: Callable[[], None]) -> None:
+        super().__init__(window)
+        self._window = window
+        self._then: Callable[[], None] | None = then
+        window.installEventFilter(self)
+        QTimer.singleShot(self.GRACE_MS, self, self._run)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Never consumes the event; the paint goes ahead, the call follows it."""
+        if watched is self._window and event.type() == QEvent.Type.Paint and self._then:
+            QTimer.singleShot(0, self, self._run)
+        return False
+
+    def _run(self) -> None:
+        if self._then is None:
+            return
+        then, self._then = self._then, None
+        self._window.removeEventFilter(self)
+        then()
 
 
 def create_application(argv: list[str]) -> QApplication:
@@ -115,8 +187,14 @@ def run_gui(
 ) -> int:
     """Run the app until the person quits; returns the exit code."""
     app = create_application([APP_SLUG, *sys.argv[1:]])
+    instance = SingleInstance(instance_name(paths))
+    command = f"start {open_practice}" if open_practice else SHOW
+    if not exit_when_shown and hand_over(instance.name, command):
+        log.info("handed %r to the running instance", command)
+        return 0
+    instance.listen()
     try:
-        companion = Companion(app, paths, resources)
+        companion = Companion(app, paths, resources, instance=instance)
     except Exception:  # the last safety net: say it in a window and in the log
         log.exception("start-up failed")
         QMessageBox.critical(None, APP_NAME, "The app could not start; see the log file in "

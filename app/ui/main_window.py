@@ -26,17 +26,22 @@ from PySide6.QtWidgets import (
 
 from app import APP_NAME, __version__
 from app.core.clock import Clock, SystemClock
-from app.core.practice_loader import PracticeFileError
 from app.core.practices import Practice
-from app.core.settings import Appearance, Settings
+from app.core.settings import Appearance, Settings, Voice
 from app.ui.library_view import LibraryView
 
 if TYPE_CHECKING:  # imported when Start is pressed, not at start-up
+    from app.audio.narration import Narration
+    from app.core.practice_loader import PracticeFileError
     from app.core.session import SessionRecord
+    from app.platform.resources import Resources
     from app.storage.history_repo import HistoryRepository
     from app.ui.history_view import HistoryView
+    from app.ui.journal_view import JournalView
     from app.ui.player_view import PlayerView
     from app.ui.qt_scheduler import QtScheduler
+    from app.ui.record_voice_dialog import RecordVoiceDialog
+    from app.ui.settings_dialog import SettingsDialog
 
 log = logging.getLogger(__name__)
 TEXT_STEP = 0.1
@@ -83,12 +88,20 @@ class MainWindow(QMainWindow):
         *,
         clock: Clock | None = None,
         history_path: Path | None = None,
+        journal_path: Path | None = None,
+        voice_data_dir: Path | None = None,
+        resources: Resources | None = None,
     ) -> None:
         super().__init__(parent)
+        self._resources = resources  # None: found on first use (bells, recordings)
         self._clock: Clock = clock or SystemClock()
         self._history_path = history_path
         self._history: HistoryRepository | None = None  # opened on first use: fast start-up
         self.history_view: HistoryView | None = None
+        self._journal_path = journal_path
+        self._voice_data_dir = voice_data_dir  # where own-voice recordings live (data_dir)
+        self._me_space_practice = next((p for p in practices if p.id == "me-space"), None)
+        self.journal_view: JournalView | None = None  # opened on first Ctrl+J: fast start-up
         self.player: PlayerView | None = None
         self._player_scheduler: QtScheduler | None = None
         self.setWindowTitle(APP_NAME)
@@ -129,8 +142,21 @@ class MainWindow(QMainWindow):
         )
         file_menu.addAction(self.save_guide_action)
         file_menu.addSeparator()
-        file_menu.addAction(self._action("&Quit", QKeySequence(QKeySequence.StandardKey.Quit),
-                                         self.close))
+        self.settings_action = self._action("S&ettings…", None, self.open_settings)
+        self.settings_action.setShortcuts(  # Ctrl+, where the platform names no key
+            QKeySequence.keyBindings(QKeySequence.StandardKey.Preferences)
+            or [QKeySequence("Ctrl+,")])
+        file_menu.addAction(self.settings_action)
+        self.record_voice_action = self._action("Record Me Space in my own &voice…", None,
+                                                self.record_own_voice)
+        self.record_voice_action.setEnabled(
+            self._voice_data_dir is not None and self._me_space_practice is not None)
+        file_menu.addAction(self.record_voice_action)
+        file_menu.addSeparator()
+        # With a tray, closing the window only hides it; the application rewires this to quit.
+        self.quit_action = self._action("&Quit", QKeySequence(QKeySequence.StandardKey.Quit),
+                                        self.close)
+        file_menu.addAction(self.quit_action)
 
         view_menu = self.menuBar().addMenu("&View")
         view_menu.addAction(self._action("&Find a practice", QKeySequence.StandardKey.Find,
@@ -139,6 +165,14 @@ class MainWindow(QMainWindow):
                                            self.show_history)
         self.history_action.setEnabled(self._history_path is not None)
         view_menu.addAction(self.history_action)
+        self.journal_action = self._action("&Write in my journal", QKeySequence("Ctrl+J"),
+                                           self.show_journal)
+        self.journal_action.setEnabled(self._journal_path is not None)
+        view_menu.addAction(self.journal_action)
+        self.lock_journal_action = self._action("Loc&k my journal", QKeySequence("Ctrl+Shift+L"),
+                                                self.lock_journal)
+        self.lock_journal_action.setEnabled(self._journal_path is not None)
+        view_menu.addAction(self.lock_journal_action)
         view_menu.addSeparator()
         view_menu.addAction(self._action("&Larger text", QKeySequence("Ctrl+="),
                                          lambda: self.change_text_scale(TEXT_STEP)))
@@ -224,9 +258,48 @@ class MainWindow(QMainWindow):
         """Light, dark, or follow the system."""
         self._apply(replace(self._settings, appearance=appearance))
 
+    def record_own_voice(self) -> RecordVoiceDialog | None:
+        """Record Me Space's script; choosing the result sets me_space_voice to OWN."""
+        practice = self._me_space_practice
+        if self._voice_data_dir is None or practice is None:
+            return None
+        from app.ui.record_voice_dialog import RecordVoiceDialog
+
+        dialog = RecordVoiceDialog(practice, self._voice_data_dir, parent=self)
+        dialog.setAttribute(QtCore.Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.voice_chosen.connect(
+            lambda _audio, _captions: self._apply(replace(self._settings,
+                                                          me_space_voice=Voice.OWN)))
+        dialog.open()
+        return dialog
+
+    def open_settings(self) -> SettingsDialog:
+        """The Settings window, one at a time; what it applies goes out as settings_changed."""
+        from app.ui.settings_dialog import SettingsDialog
+
+        existing = self.findChild(SettingsDialog, "settings-dialog")
+        if existing is not None and existing.isVisible():
+            existing.activateWindow()
+            return existing
+        dialog = SettingsDialog(self._settings, clock=self._clock, parent=self)
+        dialog.setAttribute(QtCore.Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.settings_applied.connect(self._apply_from_dialog)
+        dialog.show()
+        return dialog
+
+    def _apply_from_dialog(self, settings: Settings) -> None:
+        self.appearance_actions[settings.appearance].setChecked(True)
+        self._apply(settings)
+
+    def adopt_settings(self, settings: Settings) -> None:
+        """Take settings the application corrected (a failed start-at-login), not re-emitted."""
+        self._settings = settings
+
     def _apply(self, settings: Settings) -> None:
         if settings != self._settings:
             self._settings = settings
+            if self.journal_view is not None:
+                self.journal_view.set_lock_minutes(settings.journal_lock_minutes)
             self.settings_changed.emit(settings)
 
     def save_guide(self, practice: Practice | None, path: Path | None = None) -> Path | None:
@@ -255,12 +328,23 @@ class MainWindow(QMainWindow):
 
     def start_practice(self, practice: Practice) -> PlayerView:
         """Swap the library for the player; one practice runs at a time."""
+        from app.audio.bells import step_bell
+        from app.audio.pygame_player import PygameAudioPlayer
+        from app.platform.resources import Resources
         from app.ui.player_view import PlayerView
         from app.ui.qt_scheduler import QtScheduler
 
         self.close_player()
         self._player_scheduler = QtScheduler()
-        player = PlayerView(practice, self._clock, self._player_scheduler, self)
+        if self._resources is None:
+            self._resources = Resources.locate()  # bells and recordings of the bundle
+        player = PlayerView(
+            practice, self._clock, self._player_scheduler, self,
+            audio=PygameAudioPlayer(self._clock),  # opens the sound device on first use
+            narration=self._narration_for(practice, self._resources),
+            bell=step_bell(self._settings, self._resources),
+            full_screen_on=self._settings.facilitator_screen,
+        )
         player.finished.connect(self._on_session_finished)
         player.closed.connect(self.close_player)
         self.player = player
@@ -269,6 +353,24 @@ class MainWindow(QMainWindow):
         player.toggle_button.setFocus()
         return player
 
+    def _narration_for(self, practice: Practice, resources: Resources) -> Narration | None:
+        """The person's own recording when they chose it and it is whole; else the bundled one."""
+        from app.audio.narration import Narration, bundled_narration
+
+        bundled = bundled_narration(practice, resources)
+        if (practice.id != "me-space" or self._settings.me_space_voice is not Voice.OWN
+                or self._voice_data_dir is None):
+            return bundled
+        from app.audio.own_voice import own_voice_files
+
+        own = own_voice_files(self._voice_data_dir, practice.id)
+        if own is None:
+            self.statusBar().showMessage(
+                "Your own Me Space recording is not complete, so the bundled voice guides "
+                "this session. Record it again from the File menu.", 20_000)
+            return bundled
+        return Narration(*own, bells_included=False)
+
     def close_player(self) -> None:
         """Back to the library; pending step timers are cancelled."""
         if self._player_scheduler is not None:
@@ -276,6 +378,7 @@ class MainWindow(QMainWindow):
             self._player_scheduler = None
         if self.player is not None:
             player, self.player = self.player, None
+            player.audio.close()  # free the sound device while the app idles in the tray
             self.pages.removeWidget(player)
             player.deleteLater()
             self.pages.setCurrentIndex(0)
@@ -334,6 +437,29 @@ class MainWindow(QMainWindow):
                 self._history_path = None  # say it once; sessions still run
                 self.history_action.setEnabled(False)
         return self._history
+
+    def show_journal(self) -> JournalView | None:
+        """Ctrl+J: the journal page (set-up, locked or open); the file opens on first use."""
+        if self._journal_path is None:
+            return None
+        if self.journal_view is None:
+            from app.ui.journal_view import JournalView
+            from app.ui.qt_scheduler import QtScheduler
+
+            self.journal_view = JournalView(
+                self._journal_path, self._clock, QtScheduler(),
+                backup_dir=self._journal_path.parent / "backups",
+                lock_minutes=self._settings.journal_lock_minutes, parent=self)
+            self.journal_view.back_requested.connect(self.show_library)
+            self.pages.addWidget(self.journal_view)
+        self.pages.setCurrentWidget(self.journal_view)
+        self.journal_view.focus_first()
+        return self.journal_view
+
+    def lock_journal(self) -> None:
+        """Lock the journal now (the menu, and the machine going to sleep)."""
+        if self.journal_view is not None:
+            self.journal_view.idle.lock_now()
 
     def show_library(self) -> None:
         """Back to the library page, focus on the list."""

@@ -165,3 +165,15 @@ def test_no_sound_device_at_all_runs_silently(clock, narration, monkeypatch):
     player.play(1.0)
     clock.tick(2)
     assert player.position() == pytest.approx(3.0)
+
+
+def test_close_lets_go_of_the_sound_device(tmp_path):
+    import pygame
+
+    clock = FakeClock(datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
+    player = PygameAudioPlayer(clock)
+    player.load(write_wav(tmp_path / "tone.wav", [(1.0, 0.5)]))
+    assert pygame.mixer.get_init() is not None
+    player.close()
+    assert pygame.mixer.get_init() is None
+    player.close()  # twice is harmless

@@ -28,4 +28,16 @@ def companion(qtbot, qapp, app_paths, resources_copy):
     made = Companion(qapp, app_paths, resources_copy)
     qtbot.addWidget(made.window)
     yield made
+    made.window.close_player()  # lets go of the sound device, as leaving the player does
     made.apply(Settings())  # the QApplication is shared: put its font and palette back
+
+
+@pytest.fixture(autouse=True)
+def _sound_device_released():
+    """Each test starts with SDL's (single) dummy output free, whatever the last one left open."""
+    yield
+    import sys
+
+    pygame = sys.modules.get("pygame")
+    if pygame is not None and pygame.mixer.get_init() is not None:
+        pygame.mixer.quit()

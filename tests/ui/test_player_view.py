@@ -578,8 +578,10 @@ def test_a_recording_with_its_own_bells_gets_no_second_bell(
     from app.audio.bells import Bell
     from app.audio.narration import Narration
 
+    audio_file, captions_file = narration_files
     view, _scheduler, audio = make_audio_player(
-        narration=Narration(*narration_files, bells_included=True), bell=Bell(bell_file, 0.6)
+        narration=Narration(audio_file, captions_file, bells_included=True),
+        bell=Bell(bell_file, 0.6),
     )
     assert view.audio_panel is not None and view.audio_panel.toggle_button.isHidden()
     press(qtbot, view, Qt.Key.Key_Space)

@@ -1,0 +1,41 @@
+"""What the bundle leaves out of Qt: plugins and translations the app never loads.
+
+Used by the hook-PySide6.*.py files beside it (so the libraries those plugins link, such as
+GTK's cairo and pango, are never analysed or collected) and by the spec as a last filter.
+Patterns match the "/"-separated destination path inside the bundle.
+"""
+
+from __future__ import annotations
+
+import re
+
+DROP_PATTERNS = (
+    # Platform plugins: xcb (X11), wayland, offscreen (--self-test, CI) and minimal stay;
+    # Windows keeps qwindows and macOS qcocoa (the only ones their wheels ship).
+    r"plugins/platforms/libq(eglfs|linuxfb|minimalegl|vnc|vkkhrdisplay)\.so$",  # kiosk boards
+    r"plugins/egldeviceintegrations/",  # back-ends of the eglfs plugin dropped above
+    r"plugins/platformthemes/libqgtk3\.so$",  # GTK theme: would bundle cairo, pango, atk and
+    # gdk-pixbuf (~8 MB) and mix them with the system's GTK; the portal theme stays
+    r"plugins/imageformats/libq(gif|icns|ico|jpeg|pdf|tga|tiff|wbmp|webp)\.so$",  # the app
+    # reads SVG (its icon) and PNG (built into QtGui) only
+    r"plugins/networkinformation/",  # network reachability: the app opens no connection
+    r"plugins/tls/",  # TLS back-ends: QLocalServer (single instance) is a local socket
+    r"plugins/generic/",  # evdev/tslib touch input for kiosk set-ups
+    # Qt's own strings (standard buttons and dialogs). The app installs no QTranslator yet;
+    # these few are kept so the first translation finds Qt's side ready.
+    r"translations/(?!qtbase_(cy|de|es|fr|pl)\.qm$)",
+)
+_DROP = re.compile("|".join(f"(?:{p})" for p in DROP_PATTERNS))
+
+
+def dropped(destination: str) -> bool:
+    """True when a bundle path matches one of the patterns above."""
+    return _DROP.search(destination.replace("\\", "/")) is not None
+
+
+def trim(entries: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Hook (source, destination folder) pairs minus dropped files."""
+    from pathlib import PurePath
+
+    return [(src, dest) for src, dest in entries
+            if not dropped(f"{dest}/{PurePath(src).name}")]

@@ -1,0 +1,101 @@
+"""Bundle benchmark: start-up of the frozen app vs the same app from source, and sizes.
+
+Builds the bundles first when dist/ has none (`make dist`, `make dist-baseline`). Start-up
+is timed as in bench_startup.py: spawn until the process prints "shown" after its window's
+show() ran through the event loop, fresh process each time, alternating, in the same run.
+Sizes: the one-folder bundle and its tarball against the bare PySide6 window bundle built
+with PyInstaller's defaults. Target (issue 6): the folder under 90 MiB.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO))
+
+from app import APP_SLUG, __version__  # noqa: E402
+
+RUNS = int(os.environ.get("BENCH_RUNS", "7"))
+TARGET_MIB = 90
+MIB = 1024 * 1024
+DIST = REPO / "dist"
+BUNDLE = DIST / APP_SLUG / APP_SLUG
+BASELINE = DIST / "bare-window" / "bare-window"
+
+
+def time_until_shown(command: list[str], env: dict[str, str]) -> float:
+    start = time.perf_counter()
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env=env, cwd=REPO)
+    assert proc.stdout is not None
+    for line in proc.stdout:
+        if line.strip() == "shown":
+            elapsed = time.perf_counter() - start
+            break
+    else:
+        raise SystemExit(f"never shown: {command}: {proc.stderr.read() if proc.stderr else ''}")
+    proc.wait(timeout=60)
+    return elapsed
+
+
+def folder_mib(folder: Path) -> float:
+    files = (p for p in folder.rglob("*") if p.is_file() and not p.is_symlink())
+    return sum(p.stat().st_size for p in files) / MIB
+
+
+def ensure_built() -> None:
+    make_dist = [sys.executable, str(REPO / "packaging" / "make_dist.py")]
+    if not BUNDLE.exists():
+        subprocess.run(make_dist, check=True, cwd=REPO)
+    if not BASELINE.exists():
+        subprocess.run([*make_dist, "--baseline"], check=True, cwd=REPO)
+
+
+def summary(name: str, times: list[float]) -> str:
+    return (f"{name}: median {statistics.median(times) * 1000:.0f} ms "
+            f"(min {min(times) * 1000:.0f}, max {max(times) * 1000:.0f})")
+
+
+def main() -> int:
+    ensure_built()
+    env = dict(os.environ)
+    env.setdefault("QT_QPA_PLATFORM", "xcb" if env.get("DISPLAY") else "offscreen")
+    commands = {
+        "bundle": [str(BUNDLE), "--exit-when-shown"],
+        "source": [sys.executable, "-m", "app", "--exit-when-shown"],
+        "baseline bundle": [str(BASELINE), "--exit-when-shown"],
+    }
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    with tempfile.TemporaryDirectory() as tmp:
+        env["COMPASSION_COMPANION_HOME"] = str(Path(tmp) / "home")
+        for command in commands.values():  # warm the file cache, untimed
+            time_until_shown(command, env)
+        for _ in range(RUNS):
+            for name, command in commands.items():
+                times[name].append(time_until_shown(command, env))
+    print(f"platform: {env['QT_QPA_PLATFORM']}, runs: {RUNS} each, alternating")
+    for name in commands:
+        print(summary(name, times[name]))
+    bundle_ms = statistics.median(times["bundle"])
+    print(f"ratio bundle/source: {bundle_ms / statistics.median(times['source']):.2f}x, "
+          f"bundle/baseline bundle: {bundle_ms / statistics.median(times['baseline bundle']):.2f}x")
+    folder = folder_mib(BUNDLE.parent)
+    baseline = folder_mib(BASELINE.parent)
+    tarballs = sorted(DIST.glob(f"{APP_SLUG}-{__version__}-linux-*.tar.gz"))
+    tar_mib = tarballs[-1].stat().st_size / MIB if tarballs else float("nan")
+    print(f"bundle folder: {folder:.1f} MiB (target under {TARGET_MIB} MiB: "
+          f"{'met' if folder < TARGET_MIB else 'NOT met'}), tarball: {tar_mib:.1f} MiB")
+    print(f"baseline bare-window folder (PyInstaller defaults): {baseline:.1f} MiB; "
+          f"ratio bundle/baseline: {folder / baseline:.2f}x")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

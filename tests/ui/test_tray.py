@@ -1,0 +1,179 @@
+"""The tray menu and tooltip, the no-tray path, the notifier fallbacks, one instance."""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QDir
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QSystemTrayIcon
+
+from app.platform.notifications import (
+    NullNotifier,
+    TrayMessageNotifier,
+    choose_notifier,
+)
+from app.platform.single_instance import SingleInstance, hand_over
+from app.ui.desktop_integration import NO_TRAY_NOTICE
+from app.ui.tray import CompanionTray
+
+REPO = Path(__file__).resolve().parents[2]
+
+MENU = ["Start 5-minute &Me Space", "Start a &practice", "Write in my &journal",
+        "P&ause reminders", "&Open", "&Settings…", "&Quit"]
+
+
+@pytest.fixture
+def tray(qapp, companion):
+    made = CompanionTray(QIcon(), companion.library.practices, available=False)
+    yield made
+    made.menu.deleteLater()
+
+
+def test_menu_has_every_action_named(tray):
+    texts = [a.text() for a in tray.menu.actions() if not a.isSeparator()]
+    assert texts == MENU
+    pause = [a.text() for a in tray.pause_menu.actions()]
+    assert pause == ["For 1 &hour", "Until &tomorrow", "&Resume reminders"]
+    practices = [a.objectName() for a in tray.practices_menu.actions()]
+    assert "tray-practice-me-space" in practices and len(practices) == 11
+    assert not tray.actions["resume"].isEnabled()
+    tray.set_paused(True)
+    assert tray.actions["resume"].isEnabled()
+
+
+@pytest.mark.parametrize(("key", "signal"), [
+    ("me-space", "me_space_requested"), ("journal", "journal_requested"),
+    ("pause-hour", "pause_hour_requested"), ("pause-tomorrow", "pause_tomorrow_requested"),
+    ("open", "open_requested"), ("settings", "settings_requested"), ("quit", "quit_requested"),
+])
+def test_each_action_emits_its_signal(qtbot, tray, key, signal):
+    with qtbot.waitSignal(getattr(tray, signal), timeout=1000):
+        tray.actions[key].trigger()
+
+
+def test_practice_submenu_names_the_practice(qtbot, tray):
+    action = next(a for a in tray.practices_menu.actions()
+                  if a.objectName() == "tray-practice-compassion-circle")
+    with qtbot.waitSignal(tray.practice_requested, timeout=1000) as got:
+        action.trigger()
+    assert got.args == ["compassion-circle"]
+
+
+def test_tooltip_shows_the_next_break(tray):
+    tray.set_tooltip("Next protected break: today 12:00–13:00")
+    assert tray.tooltip == "Compassion Companion\nNext protected break: today 12:00–13:00"
+
+
+def test_no_tray_is_said_once_and_close_minimises(qtbot, companion, caplog):
+    desktop = companion.desktop
+    assert not desktop.tray.available  # offscreen has no tray
+    caplog.set_level(logging.WARNING)
+    companion.show(None)
+    companion.show(None)
+    text = companion.window.notice.label.text()
+    assert text.count(NO_TRAY_NOTICE) == 1
+    assert qapp_quits_on_last_window(companion)  # no tray: closing must not strand the app
+
+
+def qapp_quits_on_last_window(companion) -> bool:
+    return bool(companion.app.quitOnLastWindowClosed())
+
+
+def test_a_fired_reminder_reaches_the_notifier_without_a_tray(companion):
+    notifier = companion.desktop.notifier
+    assert isinstance(notifier, NullNotifier)  # no session bus in the test run, no tray
+    companion.desktop.reminders.on_action("unknown", "skip")  # a stale button is harmless
+
+
+def test_fallback_chain(qapp, tmp_path):
+    missing_bus = f"unix:path={tmp_path / 'no-bus'}"
+    choice = choose_notifier(None, bus=missing_bus)
+    assert isinstance(choice.notifier, NullNotifier)
+    assert choice.problem.startswith("reminders go to the log only: no session D-Bus")
+    tray = QSystemTrayIcon()
+    choice = choose_notifier(tray, platform="win32")
+    if QSystemTrayIcon.supportsMessages():
+        assert isinstance(choice.notifier, TrayMessageNotifier) and choice.problem == ""
+    else:
+        assert isinstance(choice.notifier, NullNotifier)
+
+
+BUS_CONFIG = """<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig><type>session</type><listen>unix:tmpdir={tmp}</listen>{rules}</busconfig>
+"""
+
+
+SESSION_POLICY = ('<auth>EXTERNAL</auth><policy context="default">'
+                  '<allow send_destination="*" eavesdrop="true"/><allow eavesdrop="true"/>'
+                  '<allow own="*"/></policy>')
+# Without the eavesdrop rules this daemon never delivers the answer to Hello.
+MUTE_POLICY = '<policy context="default"><allow send_destination="*"/><allow own="*"/></policy>'
+
+
+@pytest.mark.parametrize(("rules", "problem"), [
+    # No service folders: nothing can be activated, nobody owns the name.
+    (SESSION_POLICY, "no notification service on the session D-Bus"),
+    # A bus that never answers: the start must not hang on it.
+    (MUTE_POLICY, "the session D-Bus did not answer"),
+])
+def test_a_bus_without_notifications_falls_back(qapp, tmp_path, rules, problem):
+    config = tmp_path / "bus.conf"
+    config.write_text(BUS_CONFIG.format(tmp=tmp_path, rules=rules))
+    daemon = subprocess.Popen(["dbus-daemon", f"--config-file={config}", "--nofork",
+                               "--print-address=1"],
+                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    try:
+        assert daemon.stdout is not None
+        address = daemon.stdout.readline().decode().strip()
+        daemon.stdout.close()
+        choice = choose_notifier(None, bus=address)
+        assert isinstance(choice.notifier, NullNotifier)
+        assert problem in choice.problem
+    finally:
+        daemon.terminate()
+        daemon.wait(timeout=10)
+
+
+HAND_OVER = """
+import sys
+from PySide6.QtCore import QCoreApplication
+from app.platform.single_instance import hand_over
+app = QCoreApplication([])
+sys.exit(0 if hand_over(sys.argv[1], sys.argv[2]) else 3)
+"""
+
+
+def test_second_launch_hands_over(qtbot, qapp, tmp_path):
+    name = f"cc-test-{os.getpid()}-{tmp_path.name}"[:60]
+    stale = Path(QDir.tempPath()) / name
+    with socket.socket(socket.AF_UNIX) as left_over:  # what a crash leaves: a dead socket
+        left_over.bind(str(stale))
+    assert not hand_over(name, "show", timeout_ms=200)
+    first = SingleInstance(name)
+    assert first.listen()
+    try:
+        with qtbot.waitSignal(first.command_received, timeout=10_000) as got:
+            proc = subprocess.Popen([sys.executable, "-c", HAND_OVER, name, "start me-space"],
+                                    cwd=REPO, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+        qtbot.waitUntil(lambda: proc.poll() is not None, timeout=10_000)
+        assert proc.returncode == 0
+        assert got.args == ["start me-space"]
+        assert not SingleInstance(name).listen()  # the name is taken while the first runs
+    finally:
+        first.close()
+
+
+def test_desktop_parts_start_once_after_the_window_has_painted(qtbot, companion):
+    companion.show(None)
+    assert not companion.desktop._started, "the window comes first"
+    qtbot.waitUntil(lambda: companion.desktop._started, timeout=3000)
+    companion.show(None)  # a second show (from the tray) starts nothing twice
+    assert companion.desktop._started
