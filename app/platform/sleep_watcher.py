@@ -17,12 +17,14 @@ from __future__ import annotations
 
 import logging
 import sys
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from PySide6.QtCore import SLOT, QObject, Qt, QTimer, Signal, Slot
-from PySide6.QtDBus import QDBusConnection
 
 from app.core.clock import Clock
+
+if TYPE_CHECKING:  # QtDBus loads a library: only when the watcher starts, after first paint
+    from PySide6.QtDBus import QDBusConnection
 
 log = logging.getLogger(__name__)
 
@@ -60,13 +62,28 @@ class SleepWatcher(QObject):
         self._heartbeat.setTimerType(Qt.TimerType.VeryCoarseTimer)
         self._heartbeat.setInterval(heartbeat_seconds * 1000)
         self._heartbeat.timeout.connect(self.check_clock)
-        if sys.platform.startswith("linux") or bus is not None:
-            self.hooked = self._hook_logind(bus if bus is not None else QDBusConnection.systemBus())
+        self._bus = bus
+        self._tried_hook = False
+        if bus is not None:
+            self.hook()
+
+    def hook(self) -> bool:
+        """Listen for logind's PrepareForSleep (once); False where there is no such bus."""
+        if self._tried_hook:
+            return self.hooked
+        self._tried_hook = True
+        if sys.platform.startswith("linux") or self._bus is not None:
+            from PySide6.QtDBus import QDBusConnection
+
+            bus = self._bus if self._bus is not None else QDBusConnection.systemBus()
+            self.hooked = self._hook_logind(bus)
         if not self.hooked:
             log.info("no logind on a system D-Bus: wake-ups are noticed by the clock check only")
+        return self.hooked
 
     def start(self) -> None:
-        """Start the heartbeat."""
+        """Hook logind and start the heartbeat."""
+        self.hook()
         self.reset_baseline()
         self._heartbeat.start()
 
