@@ -144,6 +144,9 @@ class HistoryRepository:
             self._conn.execute(
                 "UPDATE sessions SET in_journal = 1, commitment = NULL WHERE id = ?", (item_id,)
             )
+        # The old page still sits in the write-ahead log: fold it in and empty the log, so
+        # the words are left in no file (secure_delete already blanked the main file's copy).
+        self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def total_minutes_since(self, since: datetime) -> float:
         """Minutes practised since `since`, for the history summary line."""

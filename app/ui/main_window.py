@@ -35,7 +35,7 @@ if TYPE_CHECKING:  # imported when Start is pressed, not at start-up
     from app.core.practice_loader import PracticeFileError
     from app.core.session import SessionRecord
     from app.platform.resources import Resources
-    from app.storage.history_repo import HistoryRepository
+    from app.storage.history_repo import HistoryItem, HistoryRepository
     from app.ui.history_view import HistoryView
     from app.ui.journal_view import JournalView
     from app.ui.player_view import PlayerView
@@ -417,6 +417,7 @@ class MainWindow(QMainWindow):
 
             self.history_view = HistoryView(history, self._clock, self)
             self.history_view.back_requested.connect(self.show_library)
+            self.history_view.send_to_journal.connect(self.send_to_journal)
             self.pages.addWidget(self.history_view)
         else:
             self.history_view.reload()
@@ -460,6 +461,50 @@ class MainWindow(QMainWindow):
         """Lock the journal now (the menu, and the machine going to sleep)."""
         if self.journal_view is not None:
             self.journal_view.idle.lock_now()
+
+    def send_to_journal(self, item: HistoryItem) -> bool:
+        """Put a session's practical step into the encrypted journal as an after-practice entry.
+
+        The entry opens so the person can add how it felt; the clear copy in the history goes.
+        """
+        view = self.show_journal()
+        if view is None or view.state != "open" or view.browser is None or view.repo is None:
+            self.statusBar().showMessage(
+                "Open your journal first (set it up or unlock it), then send the step again "
+                "from the practice history (Ctrl+H).", 20_000)
+            return False
+        from app.core.journal import new_entry
+        from app.core.journal_templates import AFTER_PRACTICE
+        from app.storage.journal_repo import RepositoryError
+
+        record = item.record
+        when = record.started_at.astimezone().strftime("%a %d %b %Y, %H:%M")
+        outcome = "completed" if record.completed else "ended early"
+        entry = new_entry(self._clock, template=AFTER_PRACTICE, tags=("after-practice",),
+                          title=f"After {record.practice_title}")
+        body = entry.body.replace(
+            "## Practice\n", f"## Practice\n\n{record.practice_title}, {when} ({outcome}).\n", 1,
+        ).replace(
+            "## One practical step I will take\n",
+            f"## One practical step I will take\n\n{record.commitment or ''}\n", 1,
+        )
+        from dataclasses import replace as with_changes
+
+        entry = with_changes(entry, body=body)
+        try:
+            view.repo.create_entry(entry)
+        except RepositoryError as exc:
+            self.statusBar().showMessage(f"The step was not added to your journal: {exc}", 20_000)
+            return False
+        view.browser.entry_saved(entry)
+        view.open_entry(entry.id)
+        history = self.open_history()
+        if history is not None:
+            history.mark_in_journal(item.id)
+        if self.history_view is not None:
+            self.history_view.reload()
+        self.statusBar().showMessage("Your practical step is in your journal now.", 15_000)
+        return True
 
     def show_library(self) -> None:
         """Back to the library page, focus on the list."""

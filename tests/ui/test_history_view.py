@@ -73,3 +73,35 @@ def test_history_controls_are_named_and_reachable(companion):
         assert widget.focusPolicy() & Qt.FocusPolicy.TabFocus
     view.back_button.click()
     assert companion.window.pages.currentIndex() == 0
+
+
+def test_send_to_journal_needs_an_open_journal_then_moves_the_step(companion, app_paths):
+    from tests.ui.journal_ui_support import set_up
+
+    window = companion.window
+    run_and_save(window, "me-space", "Phone my sister tonight")
+    view = window.show_history()
+    assert view is not None
+    item = view.current_item()
+    assert item is not None
+    journal = window.show_journal()
+    assert journal is not None and journal.state == "setup"
+    assert not window.send_to_journal(item)
+    assert "Open your journal first" in window.statusBar().currentMessage()
+
+    set_up(journal)
+    assert window.send_to_journal(item)
+    editor = journal.editor
+    assert editor is not None
+    assert editor.title.text() == "After 5-minute Me Space"
+    assert "Phone my sister tonight" in editor.body.toPlainText()
+    history = window.show_history()
+    assert history is not None
+    (moved,) = history.items
+    assert moved.in_journal and moved.record.commitment is None
+    assert history.table.topLevelItem(0).text(4) == "(kept in your journal)"
+    assert not history.send_button.isEnabled()
+    journal.close_journal()
+    for file in app_paths.data_dir.rglob("*"):
+        if file.is_file():
+            assert b"Phone my sister tonight" not in file.read_bytes(), file.name
