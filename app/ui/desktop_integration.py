@@ -140,6 +140,10 @@ class DesktopIntegration(QObject):
         self.watcher.resumed.connect(reminders.on_resume)
         self.watcher.clock_changed.connect(reminders.on_clock_changed)
         self.watcher.about_to_sleep.connect(reminders.save)
+        # The journal locks when the machine sleeps: whoever opens the lid sees nothing.
+        lock_journal = getattr(window, "lock_journal", None)
+        if callable(lock_journal):
+            self.watcher.about_to_sleep.connect(lock_journal)
         window.settings_changed.connect(self.on_settings_changed)
         quit_action = getattr(window, "quit_action", None)
         if isinstance(quit_action, QAction):

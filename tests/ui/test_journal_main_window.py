@@ -57,3 +57,14 @@ def test_back_button_and_lock_action(companion, qtbot, tmp_path):
     assert window.pages.currentIndex() == 0
     window._apply(replace(window.settings, journal_lock_minutes=12))
     assert journal.idle.timeout_seconds == 12 * 60
+
+
+def test_machine_going_to_sleep_locks_the_journal(companion, qtbot):
+    from tests.ui.journal_ui_support import set_up
+
+    view = companion.window.show_journal()
+    assert view is not None
+    set_up(view)
+    assert view.state == "open"
+    companion.desktop.watcher.about_to_sleep.emit()
+    assert view.state == "locked"
