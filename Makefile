@@ -12,7 +12,7 @@ STAMP_RUN := $(VENV)/.installed-run
 STAMP_TEST := $(VENV)/.installed-test
 STAMP_BUILD := $(VENV)/.installed-build
 
-.PHONY: run test lint bench check-system venv clean help dist dist-baseline audio
+.PHONY: check-test-tools run test lint bench check-system venv clean help dist dist-baseline audio
 
 help:
 	@echo "make run    open Compassion Companion"
@@ -42,6 +42,9 @@ $(STAMP_BUILD): pyproject.toml | $(PY)
 check-system:
 	@sh packaging/check-system-libs.sh
 
+check-test-tools:
+	@sh packaging/check-test-tools.sh
+
 run: check-system $(STAMP_RUN)
 	$(PY) -m app
 
@@ -49,7 +52,7 @@ lint: $(STAMP_TEST)
 	$(BIN)/ruff check app tests packaging
 	$(BIN)/mypy
 
-test: check-system $(STAMP_TEST) lint
+test: check-system check-test-tools $(STAMP_TEST) lint
 	QT_QPA_PLATFORM=offscreen SDL_AUDIODRIVER=dummy $(BIN)/pytest
 
 bench: check-system $(STAMP_TEST)
