@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import contextlib
 import logging
+from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QApplication,
+    QDialog,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -26,6 +28,7 @@ from PySide6.QtWidgets import (
 from app.core import crypto
 from app.core.clock import Clock, Scheduler
 from app.core.journal import NEW_DRAFT, Draft, SearchIndex
+from app.core.journal_export import ExportError
 from app.core.settings import DEFAULT_JOURNAL_LOCK_MINUTES
 from app.storage import backups
 from app.storage.db import DatabaseError
@@ -33,6 +36,14 @@ from app.storage.journal_repo import JournalRepository, RepositoryError, open_jo
 from app.ui.idle_lock import IdleLock
 from app.ui.journal_browser import JournalBrowser
 from app.ui.journal_editor import JournalEditor, format_moment
+from app.ui.journal_export_dialog import (
+    NOT_ENCRYPTED,
+    ExportDialog,
+    RestoreDialog,
+    ask_destination,
+    pick_entries,
+    write_export,
+)
 from app.ui.journal_lock import JournalLock
 from app.ui.journal_setup import JournalSetup
 
@@ -53,6 +64,10 @@ class JournalOpenPage(QWidget):
         super().__init__(parent)
         self.back_button = QPushButton("← &Back to the library", self)
         self.back_button.setAccessibleName("Back to the library")
+        self.export_button = QPushButton("E&xport…", self)
+        self.export_button.setAccessibleName("Export entries to a file (not encrypted)")
+        self.restore_button = QPushButton("&Restore from backup…", self)
+        self.restore_button.setAccessibleName("Restore the journal from a backup")
         self.lock_button = QPushButton("&Lock journal", self)
         self.lock_button.setAccessibleName("Lock the journal now")
         self.notice = QLabel(self)
@@ -71,6 +86,8 @@ class JournalOpenPage(QWidget):
         bar = QHBoxLayout()
         bar.addWidget(self.back_button)
         bar.addStretch(1)
+        bar.addWidget(self.export_button)
+        bar.addWidget(self.restore_button)
         bar.addWidget(self.lock_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
@@ -107,6 +124,8 @@ class JournalView(QStackedWidget):
         self._clock = clock
         self._scheduler = scheduler
         self._backup_dir = backup_dir
+        self._db_path = db_path
+        self._kdf_params = kdf_params
         self.repo: JournalRepository | None = None
         self.index: SearchIndex | None = None
         self.open_page: JournalOpenPage | None = None
@@ -114,28 +133,56 @@ class JournalView(QStackedWidget):
         self.lock_page: JournalLock | None = None
         self.idle = IdleLock(clock, scheduler, lock_minutes, self)
         self.idle.lock_requested.connect(self.lock)
-        self.problem = QLabel(self)
+        self.problem_page = QWidget(self)
+        self.problem = QLabel(self.problem_page)
         self.problem.setObjectName("journal-problem")
         self.problem.setAccessibleName("Journal problem")
         self.problem.setWordWrap(True)
         self.problem.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.addWidget(self.problem)
-        try:
-            self.repo = open_journal(db_path, clock, backup_dir=backup_dir, kdf_params=kdf_params)
-        except (DatabaseError, RepositoryError, OSError) as exc:
-            self.problem.setText(f"The journal cannot be opened: {exc}")
-            return
-        except Exception as exc:  # a failed migration must not take the app down
-            log.warning("journal did not open: %s", type(exc).__name__)
-            self.problem.setText(f"The journal cannot be opened: {exc}")
-            return
-        self.lock_page = JournalLock(self.repo, clock, scheduler, self)
-        self.lock_page.unlocked.connect(self._open)
-        self.lock_page.back_button.clicked.connect(self.back_requested)
-        self.addWidget(self.lock_page)
+        self.restore_newest_button = QPushButton("Restore the &newest good backup",
+                                                 self.problem_page)
+        self.restore_newest_button.setAccessibleName(
+            "Restore the newest good backup; the damaged file is kept")
+        self.restore_newest_button.clicked.connect(self.restore_newest)
+        self.problem_restore_button = QPushButton("&Choose a backup…", self.problem_page)
+        self.problem_restore_button.setAccessibleName("Choose a backup to restore")
+        self.problem_restore_button.clicked.connect(self.ask_restore)
+        self.problem_back_button = QPushButton("← &Back to the library", self.problem_page)
+        self.problem_back_button.setAccessibleName("Back to the library")
+        self.problem_back_button.clicked.connect(self.back_requested)
+        problem_layout = QVBoxLayout(self.problem_page)
+        problem_layout.addStretch(1)
+        problem_layout.addWidget(self.problem)
+        for button in (self.restore_newest_button, self.problem_restore_button,
+                       self.problem_back_button):
+            problem_layout.addWidget(button, 0, Qt.AlignmentFlag.AlignHCenter)
+        problem_layout.addStretch(1)
+        self.addWidget(self.problem_page)
         app = QApplication.instance()
         if app is not None:
             app.aboutToQuit.connect(self.close_journal)
+        self._start()
+
+    def _show_problem(self, text: str) -> None:
+        self.problem.setText(text)
+        self.setCurrentWidget(self.problem_page)
+
+    def _start(self) -> None:
+        """Open the file and show set-up or the lock page; on failure, the problem page."""
+        try:
+            self.repo = open_journal(self._db_path, self._clock, backup_dir=self._backup_dir,
+                                     kdf_params=self._kdf_params)
+        except (DatabaseError, RepositoryError, OSError) as exc:
+            self._show_problem(f"The journal cannot be opened: {exc}")
+            return
+        except Exception as exc:  # a failed migration must not take the app down
+            log.warning("journal did not open: %s", type(exc).__name__)
+            self._show_problem(f"The journal cannot be opened: {exc}")
+            return
+        self.lock_page = JournalLock(self.repo, self._clock, self._scheduler, self)
+        self.lock_page.unlocked.connect(self._open)
+        self.lock_page.back_button.clicked.connect(self.back_requested)
+        self.addWidget(self.lock_page)
         if self.repo.has_keyring():
             self._show_locked()
         else:
@@ -150,7 +197,7 @@ class JournalView(QStackedWidget):
     def state(self) -> str:
         """'problem', 'setup', 'locked' or 'open' (for tests and the window's menus)."""
         current = self.currentWidget()
-        if current is self.problem:
+        if current is self.problem_page:
             return "problem"
         if current is self.setup:
             return "setup"
@@ -178,6 +225,8 @@ class JournalView(QStackedWidget):
             self.lock_page.focus_first_field()
         elif self.state == "setup" and self.setup is not None:
             self.setup.choose.passphrase.setFocus()
+        elif self.state == "problem":
+            self.restore_newest_button.setFocus()
         elif self.open_page is not None:
             self.open_page.editor.body.setFocus()
 
@@ -196,8 +245,7 @@ class JournalView(QStackedWidget):
             try:
                 self.repo.unlock(None)
             except crypto.CryptoError as exc:
-                self.problem.setText(f"The journal cannot be opened: {exc}")
-                self.setCurrentWidget(self.problem)
+                self._show_problem(f"The journal cannot be opened: {exc}")
                 return
             self._open()
             return
@@ -214,6 +262,8 @@ class JournalView(QStackedWidget):
         page = JournalOpenPage(repo, self.index, self._clock, self._scheduler, self)
         page.back_button.clicked.connect(self.back_requested)
         page.lock_button.clicked.connect(self.idle.lock_now)
+        page.export_button.clicked.connect(self.ask_export)
+        page.restore_button.clicked.connect(self.ask_restore)
         page.browser.open_requested.connect(self.open_entry)
         page.browser.new_requested.connect(self.new_entry)
         page.editor.saved.connect(page.browser.entry_saved)
@@ -347,3 +397,119 @@ class JournalView(QStackedWidget):
         self.repo.lock()
         self.repo.connection.close()
         self.repo = None
+
+    # ----- export and restore -----
+    def _notify(self, text: str) -> None:
+        """Say how an export or restore went: the open page's notice, else the problem text."""
+        if self.open_page is not None:
+            self.open_page.show_notice(text)
+        elif self.state == "locked" and self.lock_page is not None:
+            self.lock_page.message.setText(text)
+        else:
+            self.problem.setText(text)
+
+    def export_to(self, path: Path, fmt: str, scope: str = "all", *,
+                  since: date | None = None, until: date | None = None) -> bool:
+        """Export entries with the command line's exporters; the notice says how it went."""
+        page, repo = self.open_page, self.repo
+        if page is None or repo is None:
+            return False
+        editor = page.editor
+        unsaved = editor.has_unsaved_changes and not (editor.is_new and editor.is_blank())
+        if unsaved and not editor.save():
+            page.show_notice("Notice: nothing was exported; the entry on screen could not "
+                             "be saved first (see its status line).")
+            return False
+        entry_id = None if editor.is_new else editor.entry.id
+        zone = self._clock.now().tzinfo
+        assert zone is not None  # Clock.now() is aware by contract
+        try:
+            entries = pick_entries(repo.list_entries(), scope, zone, entry_id=entry_id,
+                                   since=since, until=until)
+            if not entries:
+                page.show_notice("Notice: no entries to export for that choice; nothing was "
+                                 "written.")
+                return False
+            written = write_export(entries, path, fmt, self._clock.now())
+        except (ExportError, RepositoryError, ValueError) as exc:
+            page.show_notice(f"Notice: the export failed: {exc}")
+            return False
+        except OSError as exc:
+            page.show_notice(f"Notice: could not write {path}: {exc.strerror or exc}")
+            return False
+        count = f"{len(entries)} {'entry' if len(entries) == 1 else 'entries'}"
+        page.show_notice(f"Exported {count} to {written}. {NOT_ENCRYPTED}")
+        return True
+
+    def ask_export(self) -> bool:
+        """The Export… button: what, which format, then where (the native save dialog)."""
+        page = self.open_page
+        if page is None:
+            return False
+        dialog = ExportDialog(self._clock.now().date(), has_entry=not page.editor.is_new,
+                              parent=self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return False
+        fmt, scope = str(dialog.format.currentData()), str(dialog.scope.currentData())
+        since, until = dialog.chosen_range()
+        suggested = f"journal-{self._clock.now().date().isoformat()}"
+        path = ask_destination(self, fmt, suggested)
+        if path is None:
+            return False
+        return self.export_to(path, fmt, scope, since=since, until=until)
+
+    def restore_from(self, backup: Path) -> bool:
+        """Put `backup` in place of the journal (the current file kept aside), then reopen."""
+        if self._backup_dir is None:
+            return False
+        if self.open_page is not None:
+            self.open_page.editor.shutdown()  # unsaved writing kept as a draft in the old file
+        self.close_journal()
+        self._drop_pages()
+        try:
+            kept = backups.restore(backup, self._db_path, self._clock)
+        except backups.BackupError as exc:
+            self._start()
+            self._notify(f"Notice: nothing was restored: {exc}")
+            return False
+        log.info("journal: restored from %s", backup.name)
+        self._start()
+        aside = f" The journal it replaced was kept as {kept.name}." if kept else ""
+        self._notify(f"Restored the journal from {backup.name}.{aside}")
+        self.focus_first()
+        return self.state in ("locked", "open", "setup")
+
+    def restore_newest(self) -> bool:
+        """The problem page's button: the newest backup that checks out, as the CLI picks."""
+        if self._backup_dir is None:
+            return False
+        newest = backups.newest_good_backup(self._backup_dir)
+        if newest is None:
+            self._notify(f"No backup that checks out in {self._backup_dir}; nothing was changed.")
+            return False
+        return self.restore_from(newest)
+
+    def ask_restore(self) -> bool:
+        """Restore from backup…: the backups newest first; the chosen one replaces the journal."""
+        if self._backup_dir is None:
+            return False
+        dialog = RestoreDialog(backups.list_backups(self._backup_dir), self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return False
+        chosen = dialog.chosen()
+        return chosen is not None and self.restore_from(chosen)
+
+    def _drop_pages(self) -> None:
+        """Remove the lock, set-up and open pages before the file is swapped underneath."""
+        self.idle.disarm()
+        pages = [self.open_page, self.lock_page, self.setup]
+        self.open_page = self.lock_page = self.setup = None
+        self.index = None
+        self.setCurrentWidget(self.problem_page)
+        for page in pages:
+            if page is None:
+                continue
+            self.removeWidget(page)
+            page.hide()
+            page.setParent(None)
+            page.deleteLater()

@@ -152,6 +152,13 @@ class MainWindow(QMainWindow):
         self.record_voice_action.setEnabled(
             self._voice_data_dir is not None and self._me_space_practice is not None)
         file_menu.addAction(self.record_voice_action)
+        self.export_journal_action = self._action("E&xport journal…", None,
+                                                  self._export_journal)
+        file_menu.addAction(self.export_journal_action)
+        self.restore_journal_action = self._action("Restore journal from &backup…", None,
+                                                   self._restore_journal)
+        file_menu.addAction(self.restore_journal_action)
+        self._update_journal_actions()
         file_menu.addSeparator()
         # With a tray, closing the window only hides it; the application rewires this to quit.
         self.quit_action = self._action("&Quit", QKeySequence(QKeySequence.StandardKey.Quit),
@@ -452,10 +459,28 @@ class MainWindow(QMainWindow):
                 backup_dir=self._journal_path.parent / "backups",
                 lock_minutes=self._settings.journal_lock_minutes, parent=self)
             self.journal_view.back_requested.connect(self.show_library)
+            self.journal_view.currentChanged.connect(self._update_journal_actions)
+            self._update_journal_actions()
             self.pages.addWidget(self.journal_view)
         self.pages.setCurrentWidget(self.journal_view)
         self.journal_view.focus_first()
         return self.journal_view
+
+    def _update_journal_actions(self, _index: int = 0) -> None:
+        """Export only while the journal is open; restore once it has been shown."""
+        state = None if self.journal_view is None else self.journal_view.state
+        self.export_journal_action.setEnabled(state == "open")
+        self.restore_journal_action.setEnabled(state in ("open", "locked", "problem"))
+
+    def _export_journal(self) -> None:
+        if self.journal_view is not None and self.journal_view.state == "open":
+            self.show_journal()
+            self.journal_view.ask_export()
+
+    def _restore_journal(self) -> None:
+        if self.journal_view is not None:
+            self.show_journal()
+            self.journal_view.ask_restore()
 
     def lock_journal(self) -> None:
         """Lock the journal now (the menu, and the machine going to sleep)."""
