@@ -513,9 +513,7 @@ class MainWindow(QMainWindow):
             "## One practical step I will take\n",
             f"## One practical step I will take\n\n{record.commitment or ''}\n", 1,
         )
-        from dataclasses import replace as with_changes
-
-        entry = with_changes(entry, body=body)
+        entry = replace(entry, body=body)
         try:
             view.repo.create_entry(entry)
         except RepositoryError as exc:

@@ -10,6 +10,7 @@ driver; without one the dialog makes an SdlRecorder, which loads SDL only on Rec
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
@@ -270,9 +271,13 @@ class RecordVoiceDialog(QDialog):
     # ----- actions -----
     def record(self) -> None:
         """Start a take of the current line (a new one replaces the old when stopped)."""
+        self._begin(self.recorder.start)
+
+    def _begin(self, action: Callable[[Path], object]) -> None:
+        """Record or play the current line's take; Stop is where the keyboard goes next."""
         self._problem = ""
         try:
-            self.recorder.start(self.take_path())
+            action(self.take_path())
         except RecorderError as exc:
             self._fail(exc)
             return
@@ -296,15 +301,7 @@ class RecordVoiceDialog(QDialog):
 
     def play(self) -> None:
         """Play the current line's take back."""
-        self._problem = ""
-        try:
-            self.recorder.play(self.take_path())
-        except RecorderError as exc:
-            self._fail(exc)
-            return
-        self._poll.start()
-        self.refresh()
-        self.stop_button.setFocus()
+        self._begin(self.recorder.play)
 
     def go_to(self, index: int) -> None:
         """Show another line (only while nothing records or plays)."""

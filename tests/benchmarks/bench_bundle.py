@@ -14,13 +14,13 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 
 from app import APP_SLUG, __version__  # noqa: E402
+from tests.benchmarks.bench_startup import time_until_shown  # noqa: E402
 
 RUNS = int(os.environ.get("BENCH_RUNS", "7"))
 TARGET_MIB = 90
@@ -28,21 +28,6 @@ MIB = 1024 * 1024
 DIST = REPO / "dist"
 BUNDLE = DIST / APP_SLUG / APP_SLUG
 BASELINE = DIST / "bare-window" / "bare-window"
-
-
-def time_until_shown(command: list[str], env: dict[str, str]) -> float:
-    start = time.perf_counter()
-    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env=env, cwd=REPO)
-    assert proc.stdout is not None
-    for line in proc.stdout:
-        if line.strip() == "shown":
-            elapsed = time.perf_counter() - start
-            break
-    else:
-        raise SystemExit(f"never shown: {command}: {proc.stderr.read() if proc.stderr else ''}")
-    proc.wait(timeout=60)
-    return elapsed
 
 
 def folder_mib(folder: Path) -> float:
