@@ -24,10 +24,10 @@ EXIT_BAD_INPUT = 2
 log = logging.getLogger(__name__)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The whole command line, so --help documents every command."""
+def _options_parser(*, add_help: bool) -> argparse.ArgumentParser:
+    """The options that come before any command."""
     parser = argparse.ArgumentParser(
-        prog=APP_SLUG,
+        prog=APP_SLUG, add_help=add_help,
         description=f"{APP_NAME}: compassion practices, protected breaks and a private journal. "
         "With no command, the app opens.",
     )
@@ -41,6 +41,27 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--verbose", action="store_true", help="log debug detail")
     # For the start-up benchmark and screenshots: quit once the window has been shown.
     parser.add_argument("--exit-when-shown", action="store_true", help=argparse.SUPPRESS)
+    return parser
+
+
+def parse_args(argv: Sequence[str]) -> argparse.Namespace:
+    """Parse argv; a plain launch (options only) skips building every command's parser.
+
+    Building the journal and reminder commands' parsers costs milliseconds the window's
+    start-up should not pay; anything the options alone do not explain (a command, a typo,
+    --help) goes through the whole parser, so its errors and help are the same.
+    """
+    if not any(arg in ("-h", "--help") for arg in argv):
+        args, rest = _options_parser(add_help=False).parse_known_args(argv)
+        if not rest:
+            args.command = None
+            return args
+    return build_parser().parse_args(argv)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The whole command line, so --help documents every command."""
+    parser = _options_parser(add_help=True)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     start = commands.add_parser("start", help="open the app on a practice")
@@ -65,7 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def run(argv: Sequence[str]) -> int:
     """Parse argv and run; never lets a traceback be the only output."""
-    args = build_parser().parse_args(argv)
+    args = parse_args(argv)
     try:
         paths = resolve_paths(args.data_dir, os.environ)
         if args.self_test:
@@ -133,7 +154,7 @@ def _validate(paths: list[Path]) -> int:
 
 def _gui(args: argparse.Namespace, paths: AppPaths) -> int:
     from app.platform import startup_checks as checks
-    from app.platform.logs import setup_logging
+    from app.platform.logs import hold_logging
 
     try:  # no display, a read-only data folder, Qt's libraries missing: one line, exit 1
         problem = checks.display_problem(os.environ)
@@ -148,9 +169,12 @@ def _gui(args: argparse.Namespace, paths: AppPaths) -> int:
         print(f"{APP_SLUG}: {exc}", file=sys.stderr)
         return EXIT_FAILURE
     checks.install_fatal_handler()
-    setup_logging(paths.log_file, verbose=args.verbose)
+    held = hold_logging(paths.log_file, verbose=args.verbose)  # the file opens after paint
     log.info("%s %s starting; data in %s", APP_NAME, __version__, paths.data_dir)
 
     practice_id = args.practice_id if args.command == "start" else None
-    return run_gui(paths, Resources.locate(), open_practice=practice_id,
-                   exit_when_shown=args.exit_when_shown)
+    try:
+        return run_gui(paths, Resources.locate(), open_practice=practice_id,
+                       exit_when_shown=args.exit_when_shown, open_log=held.open_log)
+    finally:
+        held.open_log()  # a run that ended before its first paint still leaves its log

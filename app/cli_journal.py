@@ -13,10 +13,8 @@ bad input. Every error is one line on stderr; nothing here logs entry content.
 from __future__ import annotations
 
 import argparse
-import getpass
 import logging
 import os
-import sqlite3
 import sys
 from collections.abc import Sequence
 from datetime import date, tzinfo
@@ -132,6 +130,8 @@ def run_journal(args: argparse.Namespace, paths: AppPaths, *, stdin: TextIO | No
 
 
 def _open(paths: AppPaths, clock: Clock) -> JournalRepository:
+    import sqlite3
+
     from app.storage.db import DatabaseError
     from app.storage.journal_repo import open_journal
     from app.storage.migrations import MigrationError
@@ -161,6 +161,8 @@ def _read_passphrase(args: argparse.Namespace, stdin: TextIO) -> str:
     if not stdin.isatty():
         raise CommandFailed("no terminal to ask for the passphrase; add --passphrase-stdin and "
                             "send it on standard input", EXIT_BAD_INPUT)
+    import getpass
+
     return getpass.getpass("Journal passphrase: ")
 
 
@@ -342,6 +344,8 @@ def _backup(args: argparse.Namespace, paths: AppPaths, stdin: TextIO, clock: Clo
 
 
 def _is_journal_file(path: Path) -> bool:
+    import sqlite3
+
     try:
         conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     except sqlite3.Error:

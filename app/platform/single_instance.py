@@ -9,8 +9,8 @@ and exits 0. A socket file left by a crash is found stale (nobody answers) and r
 from __future__ import annotations
 
 import getpass
-import hashlib
 import logging
+import zlib
 from typing import Final
 
 from PySide6.QtCore import QObject, Signal
@@ -32,8 +32,10 @@ def instance_name(paths: AppPaths) -> str:
         user = getpass.getuser()
     except (KeyError, OSError):  # no user name in a bare container
         user = "user"
-    digest = hashlib.sha256(f"{user}\0{paths.data_dir}".encode()).hexdigest()[:16]
-    return f"{APP_SLUG}-{digest}"
+    # A checksum, not a secure hash: it only keeps two data folders apart, and zlib is
+    # already loaded where hashlib would cost OpenSSL's start-up on every launch.
+    digest = zlib.crc32(f"{user}\0{paths.data_dir}".encode())
+    return f"{APP_SLUG}-{digest:08x}"
 
 
 def hand_over(name: str, command: str, timeout_ms: int = TIMEOUT_MS) -> bool:

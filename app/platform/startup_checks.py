@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
 import sys
 import tempfile
 from collections.abc import Callable, Mapping
@@ -62,6 +61,8 @@ def missing_packages(ldconfig_listing: str) -> list[str]:
 
 def installed_libraries() -> str:
     """`ldconfig -p`, or '' where there is no ldconfig (not Linux, or a minimal system)."""
+    import subprocess  # only when Qt failed to load: not on the normal start path
+
     for ldconfig in ("ldconfig", "/sbin/ldconfig"):
         try:
             return subprocess.run([ldconfig, "-p"], capture_output=True, text=True,

@@ -16,18 +16,18 @@ from app import APP_AUTHOR, APP_ID, APP_NAME, APP_SLUG, __version__
 from app.core.clock import Clock, SystemClock
 from app.core.practices import LibraryLoad
 from app.core.settings import Settings
-from app.platform.notifications import Notifier
 from app.platform.paths import AppPaths
 from app.platform.resources import Resources
 from app.platform.single_instance import SHOW, SingleInstance, hand_over, instance_name
 from app.storage.library_cache import load_library_cached
 from app.storage.settings_store import SettingsStore
 from app.ui.appearance import apply_appearance, apply_text_scale
-from app.ui.desktop_integration import DesktopIntegration
 from app.ui.main_window import MainWindow
 
-if TYPE_CHECKING:  # the module itself loads only when start-at-login changes
+if TYPE_CHECKING:  # these load after the first paint (or when start-at-login changes)
     from app.platform.autostart import Autostart
+    from app.platform.notifications import Notifier
+    from app.ui.desktop_integration import DesktopIntegration
 
 log = logging.getLogger(__name__)
 
@@ -62,14 +62,15 @@ class Companion:
                                  journal_path=paths.journal_db,
                                  voice_data_dir=paths.data_dir, resources=resources)
         self.window.settings_changed.connect(self.on_settings_changed)
-        icon = QIcon(str(resources.resource("icons/compassion-companion.svg")))
-        self.window.setWindowIcon(icon)
-        app.setWindowIcon(icon)
-        # The tray, notifications, reminders, sleep hooks and the second-launch socket.
-        self.desktop = DesktopIntegration(
-            app, self.window, self.library.practices, loaded.settings, paths, self.clock, icon,
-            self.open_practice, notifier=notifier, instance=instance,
-            icon_file=str(resources.resource("icons/compassion-companion.svg")))
+        self.icon_file = str(resources.resource("icons/compassion-companion.svg"))
+        self.icon = QIcon(self.icon_file)
+        self.window.setWindowIcon(self.icon)
+        app.setWindowIcon(self.icon)
+        self._notifier = notifier
+        self.instance = instance
+        self.desktop: DesktopIntegration | None = None
+        if instance is not None:  # a second launch is answered even before the tray exists
+            instance.command_received.connect(self.on_command)
 
     def apply(self, settings: Settings, *, at_start: bool = False) -> None:
         """Make the running app look the way the settings say."""
@@ -109,18 +110,47 @@ class Companion:
             self.window.adopt_settings(settings)
         return settings
 
-    def show(self, open_practice: str | None) -> None:
-        """Show the window, open a practice if asked, and report a broken settings file."""
+    def show(self, open_practice: str | None,
+             also_after_paint: Callable[[], None] | None = None) -> None:
+        """Show the window, open a practice if asked, and report a broken settings file.
+
+        `also_after_paint` runs before the desktop parts start, after the first paint.
+        """
         if open_practice:
             self.open_practice(open_practice)
         self.window.show()
         if self.settings_problem:
             self.window.statusBar().showMessage(self.settings_problem, 30_000)
-        self.desktop.say_no_tray_once()
-        # The tray, the reminders (and their bank-holiday tables) and the sleep hooks start
-        # once the window has painted, or after a short grace if it never does: the person
-        # sees the window first. desktop.start() runs only once.
-        self._start_desktop = _AfterFirstPaint(self.window, self.desktop.start)
+        # The tray, the reminders (and their bank-holiday tables), the notifier's D-Bus
+        # connection and the sleep hooks are made once the window has painted, or after a
+        # short grace if it never does: the person sees the window first. They start once.
+        def after_paint() -> None:
+            if also_after_paint is not None:
+                also_after_paint()
+            self.start_desktop()
+
+        self._start_desktop = _AfterFirstPaint(self.window, after_paint)
+
+    def ensure_desktop(self) -> DesktopIntegration:
+        """The tray, notifications, reminders and sleep hooks, made (not started) on first use."""
+        if self.desktop is None:
+            from app.ui.desktop_integration import DesktopIntegration
+
+            self.desktop = DesktopIntegration(
+                self.app, self.window, self.library.practices, self.settings, self.paths,
+                self.clock, self.icon, self.open_practice, notifier=self._notifier,
+                instance=self.instance, icon_file=self.icon_file)
+        return self.desktop
+
+    def start_desktop(self) -> None:
+        """Show the tray and start the reminders (once); say once if there is no tray."""
+        desktop = self.ensure_desktop()
+        desktop.say_no_tray_once()
+        desktop.start()
+
+    def on_command(self, command: str) -> None:
+        """A second launch's command ("show" or "start PRACTICE_ID")."""
+        self.ensure_desktop().on_command(command)
 
     def open_practice(self, practice_id: str) -> bool:
         """`start PRACTICE_ID`: the player opens on it, ready; Space or Start begins.
@@ -184,8 +214,12 @@ def run_gui(
     *,
     open_practice: str | None = None,
     exit_when_shown: bool = False,
+    open_log: Callable[[], None] | None = None,
 ) -> int:
-    """Run the app until the person quits; returns the exit code."""
+    """Run the app until the person quits; returns the exit code.
+
+    `open_log` opens the log file (held in memory until then) once the window has painted.
+    """
     app = create_application([APP_SLUG, *sys.argv[1:]])
     instance = SingleInstance(instance_name(paths))
     command = f"start {open_practice}" if open_practice else SHOW
@@ -196,11 +230,13 @@ def run_gui(
     try:
         companion = Companion(app, paths, resources, instance=instance)
     except Exception:  # the last safety net: say it in a window and in the log
+        if open_log is not None:
+            open_log()
         log.exception("start-up failed")
         QMessageBox.critical(None, APP_NAME, "The app could not start; see the log file in "
                              f"{paths.log_dir}.")
         return 1
-    companion.show(open_practice)
+    companion.show(open_practice, also_after_paint=open_log)
     if exit_when_shown:
         # Printed after the first paint has been queued; the benchmark reads this line.
         QTimer.singleShot(0, lambda: (print("shown", flush=True), app.quit()))

@@ -89,7 +89,10 @@ class DesktopIntegration(QObject):
         instance: SingleInstance | None = None,
         icon_file: str = "",
     ) -> None:
-        """`notifier` replaces the automatic choice (tests pass a NullNotifier)."""
+        """`notifier` replaces the automatic choice (tests pass a NullNotifier).
+
+        `instance` is closed on quit; its commands arrive through `on_command`.
+        """
         super().__init__(app)
         self.app = app
         self.window = window
@@ -149,8 +152,6 @@ class DesktopIntegration(QObject):
         if isinstance(quit_action, QAction):
             quit_action.triggered.disconnect()
             quit_action.triggered.connect(self.quit)
-        if self.instance is not None:
-            self.instance.command_received.connect(self.on_command)
         self.app.aboutToQuit.connect(self._shut_down)
 
     def start(self) -> None:

@@ -66,5 +66,5 @@ def test_machine_going_to_sleep_locks_the_journal(companion, qtbot):
     assert view is not None
     set_up(view)
     assert view.state == "open"
-    companion.desktop.watcher.about_to_sleep.emit()
+    companion.ensure_desktop().watcher.about_to_sleep.emit()
     assert view.state == "locked"

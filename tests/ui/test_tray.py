@@ -20,7 +20,8 @@ from app.platform.notifications import (
     choose_notifier,
 )
 from app.platform.single_instance import SingleInstance, hand_over
-from app.ui.desktop_integration import NO_TRAY_NOTICE
+from app.ui.application import Companion
+from app.ui.desktop_integration import NO_TRAY_NOTICE, DesktopIntegration
 from app.ui.tray import CompanionTray
 
 REPO = Path(__file__).resolve().parents[2]
@@ -72,11 +73,11 @@ def test_tooltip_shows_the_next_break(tray):
 
 
 def test_no_tray_is_said_once_and_close_minimises(qtbot, companion, caplog):
-    desktop = companion.desktop
+    desktop = companion.ensure_desktop()
     assert not desktop.tray.available  # offscreen has no tray
     caplog.set_level(logging.WARNING)
-    companion.show(None)
-    companion.show(None)
+    companion.start_desktop()
+    companion.start_desktop()
     text = companion.window.notice.label.text()
     assert text.count(NO_TRAY_NOTICE) == 1
     assert qapp_quits_on_last_window(companion)  # no tray: closing must not strand the app
@@ -87,9 +88,9 @@ def qapp_quits_on_last_window(companion) -> bool:
 
 
 def test_a_fired_reminder_reaches_the_notifier_without_a_tray(companion):
-    notifier = companion.desktop.notifier
-    assert isinstance(notifier, NullNotifier)  # no session bus in the test run, no tray
-    companion.desktop.reminders.on_action("unknown", "skip")  # a stale button is harmless
+    desktop = companion.ensure_desktop()
+    assert isinstance(desktop.notifier, NullNotifier)  # no session bus in the test run, no tray
+    desktop.reminders.on_action("unknown", "skip")  # a stale button is harmless
 
 
 def test_fallback_chain(qapp, tmp_path):
@@ -171,9 +172,26 @@ def test_second_launch_hands_over(qtbot, qapp, tmp_path):
         first.close()
 
 
+def desktop_of(companion: Companion) -> DesktopIntegration | None:
+    """Read afresh each time (the desktop parts appear during the test)."""
+    return companion.desktop
+
+
 def test_desktop_parts_start_once_after_the_window_has_painted(qtbot, companion):
     companion.show(None)
-    assert not companion.desktop._started, "the window comes first"
-    qtbot.waitUntil(lambda: companion.desktop._started, timeout=3000)
-    companion.show(None)  # a second show (from the tray) starts nothing twice
-    assert companion.desktop._started
+    assert desktop_of(companion) is None, "the window comes first; the tray is not even made"
+    qtbot.waitUntil(lambda: (d := desktop_of(companion)) is not None and d._started,
+                    timeout=3000)
+    desktop = desktop_of(companion)
+    companion.show(None)  # a second show (from the tray) makes and starts nothing twice
+    qtbot.waitUntil(lambda: companion._start_desktop._then is None, timeout=3000)
+    assert desktop is not None and desktop_of(companion) is desktop and desktop._started
+
+
+def test_a_second_launch_before_the_tray_exists_is_still_answered(qtbot, companion):
+    assert desktop_of(companion) is None
+    companion.on_command("start me-space")
+    assert desktop_of(companion) is not None
+    player = companion.window.player
+    assert player is not None and player.practice.id == "me-space"
+    assert companion.window.pages.currentWidget() is player
