@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 import subprocess
 import sys
 import tempfile
@@ -117,7 +118,9 @@ def main(argv: list[str] | None = None) -> int:
             wav = Path(tmp) / f"{spec.name}.wav"
             write_wav(synthesise(spec), RATE, wav)
             target = args.out / f"{spec.name}.ogg"
-            encode_ogg(wav, target)
+            part = target.with_name(target.name + ".part")
+            encode_ogg(wav, part)
+            os.replace(part, target)  # atomic: a player streaming the old file keeps it whole
             print(f"{target}: {spec.seconds:.1f} s, {target.stat().st_size} bytes")
     return 0
 

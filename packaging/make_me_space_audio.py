@@ -71,6 +71,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import subprocess
 import sys
@@ -390,15 +391,20 @@ def normalise_and_encode(
     """
     gain, ceiling = 0.0, MAX_TRUE_PEAK - 0.5
     lufs = true_peak = 0.0
+    candidate = target.with_name(target.name + ".part")  # same folder: os.replace is atomic
     for _ in range(12):
-        encode(limit(samples * 10 ** (gain / 20), ceiling), target, practice, work)
-        lufs, true_peak = loudness(target)
+        encode(limit(samples * 10 ** (gain / 20), ceiling), candidate, practice, work)
+        lufs, true_peak = loudness(candidate)
         if true_peak > MAX_TRUE_PEAK:
             ceiling -= 0.5
         elif abs(lufs - TARGET_LUFS) <= 0.2:
+            # Never oggenc over the shipped file: a player streaming it (the app, a test,
+            # the benchmark) would stop early. Swap the finished file in whole.
+            os.replace(candidate, target)
             return lufs, true_peak
         else:
             gain += TARGET_LUFS - lufs
+    candidate.unlink(missing_ok=True)
     raise SystemExit(
         f"loudness: expected {TARGET_LUFS} LUFS with true peak under {MAX_TRUE_PEAK} dBTP, "
         f"got {lufs} LUFS and {true_peak} dBTP"

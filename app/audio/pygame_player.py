@@ -5,6 +5,11 @@ starts fast and a machine without sound still runs every practice. Any pygame.er
 that (the device unplugged mid-session, a driver failing) switches this player over to a
 NullAudioPlayer at the current position and leaves a one-line `notice`: the session and
 its captions carry on in silence instead of stopping.
+
+SDL_mixer streams the narration from its file, so a file cut short or rewritten in place
+while it plays (oggenc writing over it, say) makes the mixer stop early by itself, exactly
+as if it had reached the end. A stop well before the known end is treated like a lost
+device: silence from where it broke off, and a notice, never a jump to the end.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ SAMPLE_SIZE = -16  # signed 16-bit
 CHANNELS = 2
 BUFFER = 1024  # frames: about 23 ms at 44.1 kHz, small enough for prompt bells
 BELL_CHANNEL = 0  # reserved, so narration never takes the bell's channel
+EARLY_END = 1.0  # seconds short of the end beyond which a stop by itself means a broken file
 
 
 class PygameAudioPlayer:
@@ -54,6 +60,7 @@ class PygameAudioPlayer:
         self._frozen = 0.0  # the position while stopped
         self._last = (0.0, 0.0)  # (position, clock.monotonic()) at the last good reading
         self._volume = 1.0
+        self._fading = False  # a stop by itself is then the fade ending, not a broken file
         self._bells: dict[Path, Any] = {}
 
     # ----- set-up -----
@@ -100,12 +107,12 @@ class PygameAudioPlayer:
             return False
         return True
 
-    def _go_silent(self, what: str, exc: BaseException) -> None:
+    def _go_silent(self, what: str, exc: BaseException, notice: str | None = None) -> None:
         """Carry on from the current position on the null player, and say so once."""
         was = self._state
         position = self._estimate()
         detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        self._notice = (
+        self._notice = notice or (
             f"Sound stopped working ({what}: {detail}); the practice carries on in silence."
         )
         log.warning("audio: %s failed, continuing without sound: %s", what, detail)
@@ -124,6 +131,19 @@ class PygameAudioPlayer:
             return
         with contextlib.suppress(*self._errors):  # the device may already be gone
             self._pg.mixer.music.stop()
+
+    def _stream_stopped(self) -> None:
+        """The mixer stopped by itself: the end, the fade's end, or a file that broke off."""
+        at = self._estimate()
+        end = self._duration
+        if not self._fading and end is not None and at < end - EARLY_END:
+            self._go_silent("reading the recording", AudioUnavailable(
+                f"stopped by itself at {at:.1f} s of {end:.1f} s"), notice=(
+                f"The recording could not be read past {_clock(at)} (its file changed or is "
+                "damaged); the practice carries on in silence."))
+            return
+        self._frozen = at if self._fading or end is None else end
+        self._state = PlayState.STOPPED
 
     def _estimate(self) -> float:
         """Where the narration must be now, from the last good reading and the clock."""
@@ -184,6 +204,7 @@ class PygameAudioPlayer:
         self._offset = start
         self._last = (start, self._clock.monotonic())
         self._state = PlayState.PAUSED if paused else PlayState.PLAYING
+        self._fading = False
         self._guard("playing", begin)
 
     def pause(self) -> None:
@@ -260,10 +281,9 @@ class PygameAudioPlayer:
         if not self._guard("reading the position", lambda pg: played.append(
                 pg.mixer.music.get_pos())):
             return self.position()
-        if played[0] < 0:  # the stream ended (or faded out) by itself
-            self._frozen = self._duration if self._duration is not None else self._last[0]
-            self._state = PlayState.STOPPED
-            return self._frozen
+        if played[0] < 0:  # the stream ended, faded out or broke off by itself
+            self._stream_stopped()
+            return self.position()
         now = clamp(self._offset + played[0] / 1000, self._duration)
         self._last = (now, self._clock.monotonic())
         return now
@@ -286,8 +306,8 @@ class PygameAudioPlayer:
                     pg.mixer.music.get_busy())):
                 return self.state
             if not busy[0]:
-                self.position()  # freezes the position at the end
-                self._state = PlayState.STOPPED
+                self._stream_stopped()
+                return self.state
         return self._state
 
     @property
@@ -314,6 +334,7 @@ class PygameAudioPlayer:
         if self._state is PlayState.PAUSED:
             self.stop()  # nothing audible to fade
             return
+        self._fading = True
         self._guard("fading out", lambda pg: pg.mixer.music.fadeout(max(1, milliseconds)))
 
     def play_bell(self, path: Path, volume: float) -> None:
@@ -346,6 +367,12 @@ class PygameAudioPlayer:
     def notice(self) -> str | None:
         """The latest problem worth one line on screen, or None."""
         return self._notice
+
+
+def _clock(seconds: float) -> str:
+    """m:ss, as the audio panel shows positions."""
+    whole = int(seconds)
+    return f"{whole // 60}:{whole % 60:02d}"
 
 
 def _first_line(exc: BaseException) -> str:

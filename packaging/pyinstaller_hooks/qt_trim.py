@@ -21,6 +21,13 @@ DROP_PATTERNS = (
     r"plugins/networkinformation/",  # network reachability: the app opens no connection
     r"plugins/tls/",  # TLS back-ends: QLocalServer (single instance) is a local socket
     r"plugins/generic/",  # evdev/tslib touch input for kiosk set-ups
+    r"plugins/xcbglintegrations/",  # OpenGL on X11: the widgets are raster painted and the
+    # app makes no GL context (Qt loads these only for one)
+    r"plugins/wayland-graphics-integration-client/lib(dmabuf|drm-egl|shm-emulation|vulkan)"
+    r"-server\.so$",  # buffers shared by a Qt Wayland *compositor*; wayland-egl stays
+    r"plugins/wayland-shell-integration/lib(ivi-shell|qt-shell|fullscreen-shell-v1"
+    r"|wl-shell-plugin)\.so$",  # car dashboards, Qt's own compositor, kiosks and the
+    # retired wl_shell; desktop compositors speak xdg-shell, which stays
     # Qt's own strings (standard buttons and dialogs). The app installs no QTranslator yet;
     # these few are kept so the first translation finds Qt's side ready.
     r"translations/(?!qtbase_(cy|de|es|fr|pl)\.qm$)",

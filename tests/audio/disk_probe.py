@@ -2,7 +2,9 @@
 
 `python -m tests.audio.disk_probe AUDIO PLAY_AT FADE_FROM FADE_AT` with SDL_AUDIODRIVER=disk
 and SDL_DISKAUDIOFILE set. The disk driver writes the mixed output to that file in real time,
-so the size of the file when each call is made marks where its effect starts. FADE_AT < 0
+so the size of the file when each call is made marks where its effect starts. Every wait
+blocks on the file's inotify events (tests/audio/file_events.py): nothing sleeps or polls on
+a timer; the only real-time part is the driver's own pacing. FADE_AT < 0
 means "fade when the narration reaches its end" (the player view's end-of-audio rule).
 Prints one JSON object: the mixer format and the byte offsets of each phase.
 """
@@ -12,12 +14,12 @@ from __future__ import annotations
 import json
 import os
 import sys
-import time
 from pathlib import Path
 
 from app.audio.audio_player import END_FADE_MS, PlayState, end_fade_due
 from app.audio.pygame_player import PygameAudioPlayer
 from app.core.clock import SystemClock
+from tests.audio.file_events import IN_MODIFY, FileEvents
 
 TIMEOUT = 20.0
 
@@ -31,17 +33,15 @@ def main(argv: list[str]) -> int:
     frequency, size, channels = player.mixer_format() or (0, 0, 0)
     second = frequency * channels * abs(size) // 8
 
+    written = FileEvents(out, IN_MODIFY)
+
     def size_now() -> int:
         return out.stat().st_size
 
     def wait_bytes(count: float) -> int:
-        """Poll until the driver has written `count` more bytes (it paces in real time)."""
+        """Block until the driver has written `count` more bytes (it paces in real time)."""
         target = size_now() + int(count)
-        deadline = time.monotonic() + TIMEOUT
-        while size_now() < target:
-            if time.monotonic() > deadline:
-                raise SystemExit(f"disk driver stalled at {size_now()} bytes")
-            time.sleep(0.005)
+        written.wait_until(lambda: size_now() >= target, TIMEOUT, "the disk driver")
         return size_now()
 
     marks: dict[str, object] = {"format": [frequency, size, channels], "second": second}
@@ -54,25 +54,23 @@ def main(argv: list[str]) -> int:
     player.resume()
     player.seek(fade_from)
     marks["seek"] = size_now()
-    deadline = time.monotonic() + TIMEOUT
-    while True:
+
+    def fade_due() -> bool:
+        """Checked after each buffer the driver writes, as the player view's timer would."""
         position = player.position()
-        if (fade_at >= 0 and position >= fade_at) or (
-            fade_at < 0 and end_fade_due(position, player.duration)
-        ):
-            break
-        if time.monotonic() > deadline or player.state is PlayState.STOPPED:
-            raise SystemExit(f"never reached the fade point (at {position:.2f} s)")
-        time.sleep(0.005)
+        if player.state is PlayState.STOPPED:
+            raise SystemExit(f"stopped before the fade point (at {position:.2f} s)")
+        marks["fade_position"] = position
+        return (fade_at >= 0 and position >= fade_at) or (
+            fade_at < 0 and end_fade_due(position, player.duration))
+
+    written.wait_until(fade_due, TIMEOUT, "reaching the fade point")
     marks["fade"] = size_now()
-    marks["fade_position"] = position
     player.fade_out(END_FADE_MS)
-    while player.state is not PlayState.STOPPED:
-        if time.monotonic() > deadline:
-            raise SystemExit("the fade never finished")
-        time.sleep(0.005)
+    written.wait_until(lambda: player.state is PlayState.STOPPED, TIMEOUT, "the fade")
     marks["stopped"] = size_now()
     marks["end"] = wait_bytes(second * 0.3)
+    written.close()
     print(json.dumps(marks))
     return 0
 

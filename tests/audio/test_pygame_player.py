@@ -177,3 +177,41 @@ def test_close_lets_go_of_the_sound_device(tmp_path):
     player.close()
     assert pygame.mixer.get_init() is None
     player.close()  # twice is harmless
+
+
+def test_a_file_rewritten_while_playing_carries_on_silently_not_at_the_end(
+    player, narration, clock, qtbot, caplog
+):
+    """SDL_mixer streams from the file: oggenc writing over it stops the music early.
+
+    The benchmark once saw "playback had stopped" this way (the narration was regenerated
+    in place while it played). The player must not take that stop for the end.
+    """
+    player.load(narration)
+    player.play(0.0)
+    assert player.is_playing
+    short = write_wav(narration.parent / "short.wav", [(0.1, 0.5)]).read_bytes()
+    with narration.open("wb") as rewritten:  # in place, as oggenc -o does
+        rewritten.write(short)
+    with caplog.at_level(logging.WARNING, logger="app.audio.pygame_player"):
+        qtbot.waitUntil(lambda: play_state(player) is not PlayState.PLAYING
+                        or player.is_silent, timeout=5000)
+    assert player.is_silent, "an early stop is a broken file, not the end"
+    assert player.position() < 9.0
+    assert player.notice is not None
+    assert player.notice.startswith("The recording could not be read past 0:0")
+    assert player.notice.endswith("; the practice carries on in silence.")
+    assert len(caplog.records) == 1
+    at = player.position()
+    clock.tick(2.0)
+    assert play_state(player) is PlayState.PLAYING
+    assert player.position() == pytest.approx(at + 2.0), "captions keep time from there"
+
+
+def test_the_end_of_a_fade_is_not_taken_for_a_broken_file(player, narration, qtbot):
+    player.load(narration)
+    player.play(4.0)
+    player.fade_out(50)
+    qtbot.waitUntil(lambda: play_state(player) is PlayState.STOPPED, timeout=3000)
+    assert not player.is_silent and player.notice is None
+    assert 4.0 <= player.position() < 9.0, "stopped where the fade ended, not at the end"

@@ -3,8 +3,9 @@
 The capture tests run the real SdlRecorder in a subprocess with SDL's disk driver: SDL
 reads "microphone" samples from SDL_DISKAUDIOFILEIN and writes what is played to
 SDL_DISKAUDIOFILE, both in real time (the test run itself uses the dummy driver). The
-subprocess polls the recorder's own sample count with a deadline; nothing sleeps for a
-fixed time and nothing asserts on timing.
+subprocess blocks on those files' inotify events (each buffer SDL reads or writes) and
+then re-checks the recorder's own sample count; nothing sleeps or polls on a timer, the
+deadlines only catch a stalled driver, and nothing asserts on timing.
 """
 
 from __future__ import annotations
@@ -40,9 +41,10 @@ TONE_PEAK = 8000
 
 # Run as `python -c PROBE TAKE SECONDS`: record SECONDS, stop, play the take back, report.
 PROBE = r"""
-import json, sys, time
+import json, os, sys
 from pathlib import Path
 from app.audio.recorder import RecorderError, SdlRecorder
+from tests.audio.file_events import IN_ACCESS, IN_MODIFY, FileEvents
 
 take, seconds = Path(sys.argv[1]), float(sys.argv[2])
 recorder = SdlRecorder()
@@ -51,18 +53,14 @@ try:
 except RecorderError as exc:
     print(json.dumps({"error": str(exc)}))
     raise SystemExit(0)
-deadline = time.monotonic() + 20
-while recorder.recorded_seconds < seconds:
-    if time.monotonic() > deadline:
-        raise SystemExit("capture stalled at %.2f s" % recorder.recorded_seconds)
-    time.sleep(0.02)
+mic = FileEvents(Path(os.environ["SDL_DISKAUDIOFILEIN"]), IN_ACCESS)  # SDL read a buffer
+mic.wait_until(lambda: recorder.recorded_seconds >= seconds, 20, "capture")
+mic.close()
 report = {"recorded": recorder.stop()}
 report["played"] = recorder.play(take)
-deadline = time.monotonic() + 20
-while recorder.is_playing:
-    if time.monotonic() > deadline:
-        raise SystemExit("playback stalled")
-    time.sleep(0.02)
+speaker = FileEvents(Path(os.environ["SDL_DISKAUDIOFILE"]), IN_MODIFY)  # SDL wrote a buffer
+speaker.wait_until(lambda: not recorder.is_playing, 20, "playback")
+speaker.close()
 recorder.close()
 print(json.dumps(report))
 """

@@ -127,7 +127,9 @@ def child(narration_audio: str, narration_captions: str) -> None:
     QTimer.singleShot(int(PLAY_SECONDS * 1000), app.quit)
     app.exec()
     play_cpu = (time.process_time() - cpu0) / (time.perf_counter() - wall0)
-    playing = audio.state is PlayState.PLAYING
+    # A narration whose file is rewritten in place while it streams stops early: the player
+    # then goes silent with a notice (see PygameAudioPlayer); report that, not a bare "stopped".
+    playing = audio.state is PlayState.PLAYING and not audio.is_silent
     view.end()
     print(json.dumps({
         "open_ms": opened * 1000, "lead_in_ms": lead_in * 1000, "start_ms": start_ms,
@@ -203,7 +205,8 @@ def main() -> int:
               f"{CPU_TARGET * 100:.0f} %: {'ok' if f['play_cpu'] < CPU_TARGET else 'MISSED'}); "
               f"baseline idle mixer {f['idle_cpu'] * 100:.2f} %; ratio "
               f"{f['play_cpu'] / max(f['idle_cpu'], 1e-4):.2f}x"
-              + ("" if f["still_playing"] else " (playback had stopped!)"))
+              + ("" if f["still_playing"] else
+                 f" (playback had stopped at {f['position']:.1f} s: {f['notice']})"))
     return 0
 
 

@@ -3,9 +3,15 @@
 Xvfb (on a free display it picks itself), a private D-Bus session bus, trayer (an XEmbed
 tray: with no StatusNotifierWatcher on the bus, Qt embeds its icon there) and dunst. The
 app runs as `python -m app` with a real reminder rule whose window is under way, so the
-"break has started" reminder fires at once. Checked from the outside: the icon is a child
-of trayer's panel window, the notification crossed the bus to dunst, a second launch
-hands over to the first, and Quit from the tray menu (right-click, then Q) ends the app.
+"break has started" reminder fires at once. Checked from the outside: the icon sits inside
+trayer's panel window, the notification crossed the bus to dunst and dunst showed it, a
+second launch hands over to the first, and Quit from the tray menu (right-click, then Q)
+ends the app.
+
+Nothing here sleeps or polls: every wait blocks on something that happens. Xvfb names its
+display on a pipe (-displayfd), dbus-monitor and `tail -F` of the app's log are read line
+by line in threads that the test waits on, and `xdotool search --sync` blocks until a
+window exists.
 
 Set CC_SHOTS_DIR to keep screenshots of the tray, its menu and the notification.
 """
@@ -18,10 +24,11 @@ import re
 import shutil
 import subprocess
 import sys
-import time
+import threading
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import IO, TypeVar
 
 import pytest
 
@@ -31,20 +38,61 @@ pytestmark = pytest.mark.integration
 
 REPO = Path(__file__).resolve().parents[2]
 TOOLS = ("Xvfb", "dbus-daemon", "trayer", "dunst", "dunstctl", "dbus-monitor", "xwininfo",
-         "xdotool")
+         "xdotool", "tail")
 SUMMARY = "Your protected break has started: Tray test"
+NOTIFICATIONS = "org.freedesktop.Notifications"
+WAIT_SECONDS = 30.0
+T = TypeVar("T")
 
 
-def wait_for(what: str, check: Callable[[], object], timeout: float = 30.0) -> object:
-    """Poll `check` until it returns something truthy; fail naming `what` after `timeout`."""
-    deadline = time.monotonic() + timeout
-    while True:
-        result = check()
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            pytest.fail(f"timed out after {timeout:.0f} s waiting for {what}")
-        time.sleep(0.1)
+class LineWatch:
+    """Every line a process writes, read in a thread; the test blocks until they say enough."""
+
+    def __init__(self, stream: IO[bytes], name: str) -> None:
+        self.name = name
+        self._lines: list[str] = []
+        self._ended = False
+        self._changed = threading.Condition()
+        self._thread = threading.Thread(target=self._read, args=(stream,), name=name,
+                                        daemon=True)
+        self._thread.start()
+
+    def _read(self, stream: IO[bytes]) -> None:
+        for raw in stream:
+            with self._changed:
+                self._lines.append(raw.decode("utf-8", "replace").rstrip("\n"))
+                self._changed.notify_all()
+        with self._changed:
+            self._ended = True
+            self._changed.notify_all()
+
+    @property
+    def text(self) -> str:
+        with self._changed:
+            return "\n".join(self._lines)
+
+    def wait_for(self, what: str, check: Callable[[str], T | None],
+                 timeout: float = WAIT_SECONDS) -> T:
+        """Block until `check(text)` gives something truthy; fail naming `what` otherwise."""
+        found: list[T] = []
+
+        def ready() -> bool:
+            result = check("\n".join(self._lines))
+            if result:
+                found.append(result)
+            return bool(result) or self._ended
+
+        with self._changed:
+            self._changed.wait_for(ready, timeout)
+        if not found:
+            ending = "it ended" if self._ended else f"{timeout:.0f} s"
+            pytest.fail(f"waited for {what} in {self.name}'s output until {ending}; "
+                        f"its last lines: {self.text[-1500:]}")
+        return found[0]
+
+    def join(self, timeout: float = WAIT_SECONDS) -> None:
+        """Wait for the end of the stream (after the process has gone)."""
+        self._thread.join(timeout)
 
 
 class Desktop:
@@ -56,6 +104,7 @@ class Desktop:
             pytest.fail(f"missing tools for the tray session: {', '.join(missing)}")
         self.tmp = tmp
         self.procs: list[subprocess.Popen[bytes]] = []
+        self.watches: list[LineWatch] = []
         self.env = {k: v for k, v in os.environ.items()
                     if not k.startswith(("DBUS_", "QT_", "WAYLAND_"))}
         self.env.update({"TZ": "UTC", "QT_QPA_PLATFORM": "xcb", "NO_AT_BRIDGE": "1",
@@ -63,25 +112,24 @@ class Desktop:
         (tmp / "runtime").mkdir(mode=0o700)
         xvfb = self._spawn(["Xvfb", "-displayfd", "1", "-screen", "0", "1440x900x24",
                             "-nolisten", "tcp"], stdout=subprocess.PIPE)
-        assert xvfb.stdout is not None
-        self.display = f":{xvfb.stdout.readline().decode().strip()}"
-        xvfb.stdout.close()
-        self.env["DISPLAY"] = self.display
+        self.env["DISPLAY"] = f":{self._first_line(xvfb)}"
         bus = self._spawn(["dbus-daemon", "--session", "--nofork", "--print-address=1"],
                           stdout=subprocess.PIPE)
-        assert bus.stdout is not None
-        self.env["DBUS_SESSION_BUS_ADDRESS"] = bus.stdout.readline().decode().strip()
-        bus.stdout.close()
-        self.monitor_log = tmp / "dbus-monitor.log"
-        with self.monitor_log.open("wb") as monitor_out:
-            self._spawn(["dbus-monitor", "--session",
-                         "interface='org.freedesktop.Notifications'"], stdout=monitor_out)
+        self.env["DBUS_SESSION_BUS_ADDRESS"] = self._first_line(bus)
+        # Everything on the notification interface, and dunst taking its name on the bus.
+        self.bus = self.watch("dbus-monitor", [
+            "dbus-monitor", "--session", f"interface='{NOTIFICATIONS}'",
+            "type='signal',sender='org.freedesktop.DBus',member='NameOwnerChanged',"
+            f"arg0='{NOTIFICATIONS}'"])
+        # A monitor connection loses its unique name once it is monitoring: ready.
+        self.bus.wait_for("dbus-monitor to start monitoring", lambda text: "member=NameLost" in text)
         self._spawn(["trayer", "--edge", "top", "--align", "right", "--widthtype", "request",
                      "--height", "32", "--transparent", "false", "--tint", "0x335566",
                      "--SetDockType", "true"])
+        self.panel = self.find_window("trayer's panel window", "--class", "^trayer$")
         self._spawn(["dunst"])
-        wait_for("trayer's panel window", self.panel_id)
-        wait_for("dunst on the bus", lambda: self.run("dunstctl", "is-paused").returncode == 0)
+        self.bus.wait_for("dunst to own org.freedesktop.Notifications",
+                          lambda text: f'string "{NOTIFICATIONS}"' in text)
 
     def _spawn(self, command: list[str], **kwargs: object) -> subprocess.Popen[bytes]:
         kwargs.setdefault("stdout", subprocess.DEVNULL)
@@ -91,14 +139,45 @@ class Desktop:
         self.procs.append(proc)
         return proc
 
+    @staticmethod
+    def _first_line(proc: subprocess.Popen[bytes]) -> str:
+        """The one line a server prints when it is ready (display number, bus address)."""
+        assert proc.stdout is not None
+        line = proc.stdout.readline().decode().strip()
+        proc.stdout.close()
+        if not line:
+            pytest.fail(f"{proc.args[0]} ended before it was ready")  # type: ignore[index]
+        return line
+
+    def watch(self, name: str, command: list[str], **kwargs: object) -> LineWatch:
+        """Start `command` and read its output in a thread."""
+        proc = self._spawn(command, stdout=subprocess.PIPE, **kwargs)
+        assert proc.stdout is not None
+        watch = LineWatch(proc.stdout, name)
+        self.watches.append(watch)
+        return watch
+
     def run(self, *command: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(command, env=self.env, capture_output=True, text=True,
-                              timeout=30, check=False)
+                              timeout=WAIT_SECONDS, check=False)
 
-    def panel_id(self) -> str | None:
-        tree = self.run("xwininfo", "-root", "-tree").stdout
-        match = re.search(r"(0x[0-9a-f]+) \"panel\": \(\"panel\" \"trayer\"\)", tree)
-        return match.group(1) if match else None
+    def find_window(self, what: str, *search: str) -> str:
+        """Block until a visible window matches (xdotool search --sync); its id."""
+        try:
+            found = self.run("xdotool", "search", "--sync", "--onlyvisible", "--limit", "1",
+                             *search)
+        except subprocess.TimeoutExpired:
+            pytest.fail(f"no {what} appeared within {WAIT_SECONDS:.0f} s")
+        window = found.stdout.split()
+        assert found.returncode == 0 and window, f"{what}: {found.stderr}"
+        return window[0]
+
+    def geometry(self, window: str) -> tuple[int, int, int, int]:
+        info = self.run("xwininfo", "-id", window).stdout
+        x, y, width, height = (
+            int(re.search(rf"{label}:\s+(-?\d+)", info).group(1))  # type: ignore[union-attr]
+            for label in ("Absolute upper-left X", "Absolute upper-left Y", "Width", "Height"))
+        return x, y, width, height
 
     def shot(self, name: str) -> None:
         folder = os.environ.get("CC_SHOTS_DIR")
@@ -115,6 +194,8 @@ class Desktop:
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait(timeout=10)
+        for watch in self.watches:
+            watch.join()
 
 
 @pytest.fixture
@@ -144,63 +225,72 @@ def lunch_under_way(home: Path) -> None:
     (home / "config" / "settings.json").write_text(json.dumps(settings))
 
 
+def notify_call(text: str) -> str | None:
+    """The Notify call carrying our summary, once dunst has answered it."""
+    start = text.find(SUMMARY)
+    if start < 0:
+        return None
+    call_start = text.rfind("method call", 0, start)
+    answered = text.find("method return", start)
+    return text[call_start:answered] if answered >= 0 else None
+
+
 def test_tray_icon_menu_and_notification(desktop: Desktop, tmp_path: Path) -> None:
     home = tmp_path / "home"
     lunch_under_way(home)
     log_file = home / "logs" / "compassion-companion.log"
+    log_file.parent.mkdir(mode=0o700)
+    log_file.touch(mode=0o600)
+    log = desktop.watch("the app's log", ["tail", "-n", "+1", "-F", str(log_file)])
     command = [sys.executable, "-m", "app", "--data-dir", str(home)]
     env = {**desktop.env, HOME_ENV_VAR: str(home)}
     app = subprocess.Popen(command, env=env, cwd=REPO, stdout=subprocess.PIPE,
                            stderr=subprocess.STDOUT)
+    assert app.stdout is not None
+    output = LineWatch(app.stdout, "the app")
     try:
-        log = lambda: log_file.read_text(encoding="utf-8") if log_file.exists() else ""  # noqa: E731
-        geometry = wait_for("the tray icon's geometry in the log",
-                            lambda: re.search(r"tray icon geometry: (-?\d+),(-?\d+) (\d+)x(\d+)",
-                                              log()))
-        assert isinstance(geometry, re.Match)
+        geometry = log.wait_for("the tray icon's geometry", lambda text: re.search(
+            r"tray icon geometry: (-?\d+),(-?\d+) (\d+)x(\d+)", text))
         x, y, width, height = (int(v) for v in geometry.groups())
         assert width > 0 and height > 0
-        assert "no system tray" not in log()
+        assert "no system tray" not in log.text
 
-        # Embedded: trayer's panel window has our icon window as a descendant.
-        panel = desktop.panel_id()
-        assert panel is not None
-        wait_for("the icon inside trayer's panel",
-                 lambda: "compassion-companion" in desktop.run("xwininfo", "-tree",
-                                                               "-id", panel).stdout)
+        # Embedded: the icon lies inside trayer's panel and is one of its descendants.
+        px, py, pwidth, pheight = desktop.geometry(desktop.panel)
+        assert px <= x + width // 2 < px + pwidth and py <= y + height // 2 < py + pheight
+        assert "compassion-companion" in desktop.run("xwininfo", "-tree", "-id",
+                                                     desktop.panel).stdout
 
-        # The reminder crossed the bus to the daemon, with our buttons.
-        wait_for("Notify on the bus", lambda: SUMMARY in desktop.monitor_log.read_text("utf-8",
-                                                                                  "replace"))
-        monitored = desktop.monitor_log.read_text("utf-8", "replace")
-        assert "Snooze 10 minutes" in monitored and "Skip today" in monitored
-        wait_for("dunst to show it", lambda: desktop.run("dunstctl", "count", "displayed")
-                 .stdout.strip() not in ("", "0"))
+        # The reminder crossed the bus to the daemon, with our buttons, and dunst answered.
+        call = desktop.bus.wait_for("Notify with our summary, answered by dunst", notify_call)
+        assert "Snooze 10 minutes" in call and "Skip today" in call
+        desktop.find_window("dunst's notification window", "--class", "^Dunst$")
         desktop.shot("tray-notification.png")
         desktop.run("dunstctl", "close-all")  # closed notifications go to the history
-        wait_for("the notification in dunst's history",
-                 lambda: SUMMARY in desktop.run("dunstctl", "history").stdout)
+        desktop.bus.wait_for("NotificationClosed on the bus",
+                             lambda text: "member=NotificationClosed" in text)
+        assert SUMMARY in desktop.run("dunstctl", "history").stdout
 
         # A second launch hands over to the first and exits 0.
         second = subprocess.run(command, env=env, cwd=REPO, capture_output=True, text=True,
                                 timeout=60, check=False)
         assert second.returncode == 0, second.stderr
-        wait_for("the hand-over in the log", lambda: "handed 'show'" in log())
+        log.wait_for("the hand-over", lambda text: "handed 'show'" in text)
 
         # The tray menu: right-click the icon, then Q for Quit; the app ends cleanly.
         desktop.run("xdotool", "mousemove", str(x + width // 2), str(y + height // 2))
         desktop.run("xdotool", "click", "3")
-        wait_for("the tray menu to open", lambda: "tray menu opened" in log(), timeout=15)
+        log.wait_for("the tray menu to open", lambda text: "tray menu opened" in text)
         desktop.shot("tray-menu.png")
         desktop.run("xdotool", "key", "q")
-        assert app.wait(timeout=30) == 0
-        assert "reminder state" not in log()  # saved without complaint
+        assert app.wait(timeout=WAIT_SECONDS) == 0
+        assert "reminder state" not in log.text  # saved without complaint
         state = json.loads((home / "state" / "reminders.json").read_text())
         assert any(m["key"].startswith("window_start/Tray test/") and m["fired"]
                    for m in state["marks"])
     finally:
         if app.poll() is None:
             app.kill()
-        output = app.communicate(timeout=30)[0].decode("utf-8", "replace")
-        assert "Traceback" not in output, output
-
+        app.wait(timeout=WAIT_SECONDS)
+        output.join()
+        assert "Traceback" not in output.text, output.text
