@@ -1,5 +1,6 @@
 #!/bin/sh
-# Qt's xcb and offscreen platforms need a few system libraries that pip cannot install.
+# Qt's xcb and offscreen platforms need a few system libraries that pip cannot install
+# (QtNetwork links Kerberos' GSSAPI; the bundle uses the system's C++ runtime).
 # Name each missing one with the Debian/Ubuntu package that provides it, then stop.
 [ "$(uname -s)" = "Linux" ] || exit 0
 command -v ldconfig >/dev/null 2>&1 || [ -x /sbin/ldconfig ] || exit 0
@@ -24,6 +25,8 @@ check libxcb-render-util.so.0 libxcb-render-util0
 check libxcb-shape.so.0 libxcb-shape0
 check libxcb-randr.so.0 libxcb-randr0
 check libxcb-xkb.so.1 libxcb-xkb1
+check libstdc++.so.6 libstdc++6
+check libgssapi_krb5.so.2 libgssapi-krb5-2
 if [ -n "$missing" ]; then
     echo "Qt needs system libraries that are missing:$missing" >&2
     echo "Install them with: sudo apt-get install$missing" >&2

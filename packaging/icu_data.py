@@ -26,11 +26,12 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from elf_info import ElfLibrary  # noqa: E402
+from elf_info import ElfLibrary
 
-# Languages the app is or will be offered in (the Qt translations it keeps, see
-# pyinstaller_hooks/qt_trim.py): their collation, base locale and time-zone names stay, with
-# every regional variant (en_GB, de_AT, ...). Any other locale falls back to root.
+# Languages the app is or will be offered in (English, Welsh, German, Spanish, French,
+# Polish; pyinstaller_hooks/qt_trim.py names the same for Qt's translations): their
+# collation, base locale and time-zone names stay, with every regional variant (en_GB,
+# de_AT, ...). Any other locale gets the root collation and English zone names.
 LANGUAGES = "en|cy|de|es|fr|pl"
 
 KEEP = (

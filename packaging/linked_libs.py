@@ -10,9 +10,11 @@ candidates: a library loaded with dlopen (libpython, Qt plugins) has no linker t
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 from elf_info import ElfLibrary
 
 Entry = tuple[str, str, str]  # PyInstaller TOC entry: (destination, source, type code)
@@ -36,8 +38,8 @@ def unlinked(entries: Iterable[Entry], candidate: Callable[[str], bool]) -> set[
     todo = [dest for dest in libraries if not candidate(dest)]
     while todo:
         for name in libraries[todo.pop()].needed:
-            dest = by_name.get(name)
-            if dest is not None and dest not in reached:
-                reached.add(dest)
-                todo.append(dest)
+            found = by_name.get(name)
+            if found is not None and found not in reached:
+                reached.add(found)
+                todo.append(found)
     return {dest for dest in libraries if candidate(dest) and dest not in reached}

@@ -46,7 +46,9 @@ Qt needs a few system libraries that most desktops already have. If the app says
 missing, install them (Debian/Ubuntu):
     sudo apt-get install libegl1 libgl1 libfontconfig1 libxkbcommon0 libxkbcommon-x11-0 \\
       libdbus-1-3 libglib2.0-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 \\
-      libxcb-render-util0 libxcb-shape0 libxcb-randr0 libxcb-xkb1
+      libxcb-render-util0 libxcb-shape0 libxcb-randr0 libxcb-xkb1 libgssapi-krb5-2 \\
+      libsqlite3-0 libstdc++6
+To print to a printer (not only to PDF), CUPS's library too: sudo apt-get install libcups2
 
 Uninstall: delete ~/.local/opt/{APP_SLUG}, ~/.local/bin/{APP_SLUG} and the {APP_ID}
 files under ~/.local/share. Your settings and journal are kept in your user folders.

@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from elf_info import ElfLibrary  # noqa: E402
+from elf_info import ElfLibrary
 
 _STT_FUNC = 2
 

@@ -37,6 +37,9 @@ QT_SYSTEM_LIBS: tuple[tuple[str, str], ...] = (
     ("libxcb-shape.so.0", "libxcb-shape0"),
     ("libxcb-randr.so.0", "libxcb-randr0"),
     ("libxcb-xkb.so.1", "libxcb-xkb1"),
+    # The bundle leaves these to the system (packaging/compassion-companion.spec).
+    ("libstdc++.so.6", "libstdc++6"),
+    ("libgssapi_krb5.so.2", "libgssapi-krb5-2"),
 )
 
 

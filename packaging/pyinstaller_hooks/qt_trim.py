@@ -23,14 +23,16 @@ DROP_PATTERNS = (
     r"plugins/generic/",  # evdev/tslib touch input for kiosk set-ups
     r"plugins/xcbglintegrations/",  # OpenGL on X11: the widgets are raster painted and the
     # app makes no GL context (Qt loads these only for one)
-    r"plugins/wayland-graphics-integration-client/lib(dmabuf|drm-egl|shm-emulation|vulkan)"
-    r"-server\.so$",  # buffers shared by a Qt Wayland *compositor*; wayland-egl stays
+    r"plugins/wayland-graphics-integration-client/",  # OpenGL/Vulkan buffers on Wayland
+    # (wayland-egl) and buffers shared by a Qt compositor: raster widgets draw into shared
+    # memory, which libQt6WaylandClient does itself; with them goes libQt6OpenGL (0.8 MB)
     r"plugins/wayland-shell-integration/lib(ivi-shell|qt-shell|fullscreen-shell-v1"
     r"|wl-shell-plugin)\.so$",  # car dashboards, Qt's own compositor, kiosks and the
     # retired wl_shell; desktop compositors speak xdg-shell, which stays
-    # Qt's own strings (standard buttons and dialogs). The app installs no QTranslator yet;
-    # these few are kept so the first translation finds Qt's side ready.
-    r"translations/(?!qtbase_(cy|de|es|fr|pl)\.qm$)",
+    # Qt's own strings (standard buttons and dialogs): the app installs no QTranslator, so Qt
+    # never opens them (0.7 MB). When the app is translated, keep qtbase_<lang>.qm for its
+    # languages here (the ICU data keeps the same languages: packaging/icu_data.py).
+    r"translations/",
 )
 _DROP = re.compile("|".join(f"(?:{p})" for p in DROP_PATTERNS))
 
