@@ -1,16 +1,23 @@
 """Idle cost in the tray: the app vs a bare PySide6 tray icon, side by side for 60 s.
 
-Both run at once in one private session (Xvfb, a session bus, trayer as the tray host),
-so they see the same machine. After a settling pause, resident memory (VmRSS) and CPU
-time (utime + stime from /proc) are read, then again 60 s later.
+All run at once in one private session (Xvfb, a session bus, trayer as the tray host), so
+they see the same machine. After a settling pause, resident memory (VmRSS) and CPU time
+(utime + stime from /proc) are read, then again 60 s later.
 Targets (issue 5): memory at most 1.3x the bare script; under 0.05 s CPU per idle minute.
-The app's window stays open (as after `python -m app`), so its figure is the upper bound.
+The app is measured in each idle state it can be in:
+- window open (as after `python -m app`): the upper bound;
+- window closed to the tray: the window is closed the way a window manager's close button
+  does it (a WM_DELETE_WINDOW message; Xvfb has no window manager), so the app hides it;
+- started with `--tray` (as at login), when `python -m app --help` lists that option.
 Run with `make bench`; IDLE_SECONDS shortens the wait for a quick look.
 """
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -19,8 +26,11 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
+APP_NAME = "Compassion Companion"  # the main window's title
 IDLE_SECONDS = float(os.environ.get("IDLE_SECONDS", "60"))
 SETTLE_SECONDS = 8.0
+AFTER_CLOSE_SECONDS = 4.0
+CLIENT_MESSAGE = 33  # X11 event type
 MEMORY_TARGET = 1.3
 CPU_TARGET = 0.05  # seconds per idle minute
 
@@ -50,10 +60,68 @@ def rss_mib(pid: int) -> float:
     raise RuntimeError(f"no VmRSS for {pid}")
 
 
+class _ClientMessage(ctypes.Structure):
+    _fields_ = [("type", ctypes.c_int), ("serial", ctypes.c_ulong), ("send_event", ctypes.c_int),
+                ("display", ctypes.c_void_p), ("window", ctypes.c_ulong),
+                ("message_type", ctypes.c_ulong), ("format", ctypes.c_int),
+                ("data", ctypes.c_long * 5)]
+
+
+class _XEvent(ctypes.Union):
+    _fields_ = [("xclient", _ClientMessage), ("pad", ctypes.c_long * 24)]
+
+
+def close_like_a_window_manager(display: str, window: int) -> None:
+    """Send WM_DELETE_WINDOW, as a window manager's close button does (Xvfb runs none)."""
+    xlib = ctypes.CDLL(ctypes.util.find_library("X11") or "libX11.so.6")
+    xlib.XOpenDisplay.restype = ctypes.c_void_p
+    xlib.XOpenDisplay.argtypes = [ctypes.c_char_p]
+    xlib.XInternAtom.restype = ctypes.c_ulong
+    xlib.XInternAtom.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int]
+    xlib.XSendEvent.argtypes = [ctypes.c_void_p, ctypes.c_ulong, ctypes.c_int, ctypes.c_long,
+                                ctypes.POINTER(_XEvent)]
+    xlib.XFlush.argtypes = xlib.XCloseDisplay.argtypes = [ctypes.c_void_p]
+    connection = xlib.XOpenDisplay(display.encode())
+    if not connection:
+        raise SystemExit(f"bench_tray_idle: cannot open display {display}")
+    event = _XEvent()
+    event.xclient.type = CLIENT_MESSAGE
+    event.xclient.window = window
+    event.xclient.message_type = xlib.XInternAtom(connection, b"WM_PROTOCOLS", False)
+    event.xclient.format = 32
+    event.xclient.data[0] = xlib.XInternAtom(connection, b"WM_DELETE_WINDOW", False)
+    xlib.XSendEvent(connection, window, False, 0, ctypes.byref(event))
+    xlib.XFlush(connection)
+    xlib.XCloseDisplay(connection)
+
+
+def visible_main_windows(env: dict[str, str], pid: int) -> list[int]:
+    """The app's visible top-level windows named for it and wider than a tray icon."""
+    def run(*command: str) -> str:
+        return subprocess.run(command, env=env, capture_output=True, text=True, timeout=30,
+                              check=False).stdout
+
+    windows = []
+    for window in run("xdotool", "search", "--onlyvisible", "--name", f"^{APP_NAME}$").split():
+        width = re.search(r"Width:\s+(\d+)", run("xwininfo", "-id", window))
+        if (run("xdotool", "getwindowpid", window).strip() == str(pid)
+                and width and int(width.group(1)) > 200):
+            windows.append(int(window))
+    return windows
+
+
+def has_tray_option() -> bool:
+    """Whether this version of the app can start straight into the tray."""
+    shown = subprocess.run([sys.executable, "-m", "app", "--help"], cwd=REPO,
+                           capture_output=True, text=True, timeout=60, check=False)
+    return "--tray" in shown.stdout
+
+
 def main() -> int:
-    for tool in ("Xvfb", "dbus-daemon", "trayer"):
+    for tool in ("Xvfb", "dbus-daemon", "trayer", "xdotool", "xwininfo"):
         if shutil.which(tool) is None:
             raise SystemExit(f"bench_tray_idle: {tool} is missing (apt-get install it)")
+    tray_option = has_tray_option()
     procs: list[subprocess.Popen[bytes]] = []
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
@@ -79,22 +147,35 @@ def main() -> int:
                 env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
             bare_script = tmp / "bare_tray.py"
             bare_script.write_text(BARE)
-            bare = subprocess.Popen([sys.executable, str(bare_script)], env=env,
-                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            procs.append(bare)
-            app = subprocess.Popen([sys.executable, "-m", "app", "--data-dir",
-                                    str(tmp / "home")], env=env, cwd=REPO,
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            procs.append(app)
+            runs: dict[str, subprocess.Popen[bytes]] = {}
+            runs["bare"] = subprocess.Popen([sys.executable, str(bare_script)], env=env,
+                                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            states = {"open": [], "closed": []} if not tray_option else {
+                "open": [], "closed": [], "tray": ["--tray"]}
+            for state, extra in states.items():
+                runs[state] = subprocess.Popen(
+                    [sys.executable, "-m", "app", "--data-dir", str(tmp / state), *extra],
+                    env=env, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            procs.extend(runs.values())
             time.sleep(SETTLE_SECONDS)
-            for proc in (bare, app):
+            for proc in runs.values():
                 if proc.poll() is not None:
                     raise SystemExit(f"bench_tray_idle: {proc.args!r} ended early")
-            start = {p.pid: cpu_seconds(p.pid) for p in (bare, app)}
+            windows = visible_main_windows(env, runs["closed"].pid)
+            if not windows:
+                raise SystemExit("bench_tray_idle: the app's window was not found to close")
+            for window in windows:
+                close_like_a_window_manager(env["DISPLAY"], window)
+            time.sleep(AFTER_CLOSE_SECONDS)
+            if visible_main_windows(env, runs["closed"].pid):
+                raise SystemExit("bench_tray_idle: the window did not go to the tray on close")
+            if runs["closed"].poll() is not None:
+                raise SystemExit("bench_tray_idle: closing the window ended the app")
+            start = {name: cpu_seconds(p.pid) for name, p in runs.items()}
             time.sleep(IDLE_SECONDS)
             minutes = IDLE_SECONDS / 60
-            figures = {name: (rss_mib(p.pid), (cpu_seconds(p.pid) - start[p.pid]) / minutes)
-                       for name, p in (("bare", bare), ("app", app))}
+            figures = {name: (rss_mib(p.pid), (cpu_seconds(p.pid) - start[name]) / minutes)
+                       for name, p in runs.items()}
         finally:
             for proc in reversed(procs):
                 proc.terminate()
@@ -103,17 +184,22 @@ def main() -> int:
                     proc.wait(timeout=10)
                 except subprocess.TimeoutExpired:
                     proc.kill()
-    bare_rss, bare_cpu = figures["bare"]
-    app_rss, app_cpu = figures["app"]
-    ratio = app_rss / bare_rss
+    labels = {"bare": "bare PySide6 tray icon", "open": "app, window open",
+              "closed": "app, window closed to tray", "tray": "app, started with --tray"}
     print(f"idle for {IDLE_SECONDS:.0f} s after {SETTLE_SECONDS:.0f} s to settle, "
           "under Xvfb + trayer + a session bus")
-    print(f"bare PySide6 tray icon: VmRSS {bare_rss:.1f} MiB, CPU {bare_cpu:.3f} s per minute")
-    print(f"Compassion Companion:   VmRSS {app_rss:.1f} MiB, CPU {app_cpu:.3f} s per minute")
-    print(f"memory ratio app/bare: {ratio:.2f}x (target at most {MEMORY_TARGET}x): "
-          f"{'met' if ratio <= MEMORY_TARGET else 'NOT met'}")
-    print(f"app CPU per idle minute: {app_cpu:.3f} s (target under {CPU_TARGET} s): "
-          f"{'met' if app_cpu < CPU_TARGET else 'NOT met'}")
+    if not tray_option:
+        print("(`python -m app --help` lists no --tray option: that state is not measured)")
+    bare_rss = figures["bare"][0]
+    for name, (rss, cpu) in figures.items():
+        ratio = rss / bare_rss
+        verdict = "" if name == "bare" else (
+            f"  ratio {ratio:.2f}x ({'met' if ratio <= MEMORY_TARGET else 'NOT met'}), "
+            f"CPU {'met' if cpu < CPU_TARGET else 'NOT met'}")
+        print(f"{labels[name] + ':':<29} VmRSS {rss:6.1f} MiB, CPU {cpu:.3f} s per minute"
+              f"{verdict}")
+    print(f"targets: memory at most {MEMORY_TARGET}x the bare script, "
+          f"CPU under {CPU_TARGET} s per idle minute")
     return 0
 
 

@@ -58,10 +58,11 @@ class LineWatch:
         self._thread.start()
 
     def _read(self, stream: IO[bytes]) -> None:
-        for raw in stream:
-            with self._changed:
-                self._lines.append(raw.decode("utf-8", "replace").rstrip("\n"))
-                self._changed.notify_all()
+        with stream:  # closed here, at the end of the output
+            for raw in stream:
+                with self._changed:
+                    self._lines.append(raw.decode("utf-8", "replace").rstrip("\n"))
+                    self._changed.notify_all()
         with self._changed:
             self._ended = True
             self._changed.notify_all()
@@ -116,13 +117,16 @@ class Desktop:
         bus = self._spawn(["dbus-daemon", "--session", "--nofork", "--print-address=1"],
                           stdout=subprocess.PIPE)
         self.env["DBUS_SESSION_BUS_ADDRESS"] = self._first_line(bus)
-        # Everything on the notification interface, and dunst taking its name on the bus.
+        # Everything on the notification interface, the daemon's answers, and dunst taking
+        # its name on the bus.
         self.bus = self.watch("dbus-monitor", [
             "dbus-monitor", "--session", f"interface='{NOTIFICATIONS}'",
+            f"type='method_return',sender='{NOTIFICATIONS}'",
             "type='signal',sender='org.freedesktop.DBus',member='NameOwnerChanged',"
             f"arg0='{NOTIFICATIONS}'"])
         # A monitor connection loses its unique name once it is monitoring: ready.
-        self.bus.wait_for("dbus-monitor to start monitoring", lambda text: "member=NameLost" in text)
+        self.bus.wait_for("dbus-monitor to start monitoring",
+                          lambda text: "member=NameLost" in text)
         self._spawn(["trayer", "--edge", "top", "--align", "right", "--widthtype", "request",
                      "--height", "32", "--transparent", "false", "--tint", "0x335566",
                      "--SetDockType", "true"])
@@ -146,7 +150,7 @@ class Desktop:
         line = proc.stdout.readline().decode().strip()
         proc.stdout.close()
         if not line:
-            pytest.fail(f"{proc.args[0]} ended before it was ready")  # type: ignore[index]
+            pytest.fail(f"{proc.args!r} ended before it was ready")
         return line
 
     def watch(self, name: str, command: list[str], **kwargs: object) -> LineWatch:
@@ -164,9 +168,11 @@ class Desktop:
     def find_window(self, what: str, *search: str) -> str:
         """Block until a visible window matches (xdotool search --sync); its id."""
         try:
-            found = self.run("xdotool", "search", "--sync", "--onlyvisible", "--limit", "1",
-                             *search)
+            found: subprocess.CompletedProcess[str] | None = self.run(
+                "xdotool", "search", "--sync", "--onlyvisible", "--limit", "1", *search)
         except subprocess.TimeoutExpired:
+            found = None
+        if found is None:
             pytest.fail(f"no {what} appeared within {WAIT_SECONDS:.0f} s")
         window = found.stdout.split()
         assert found.returncode == 0 and window, f"{what}: {found.stderr}"
