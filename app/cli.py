@@ -39,6 +39,9 @@ def _options_parser(*, add_help: bool) -> argparse.ArgumentParser:
     parser.add_argument("--self-test", action="store_true",
                         help="check Qt, the practices and the bundled files; exit 0 if all pass")
     parser.add_argument("--verbose", action="store_true", help="log debug detail")
+    parser.add_argument("--tray", action="store_true",
+                        help="start in the tray without opening the window (as at login); "
+                        "where the desktop has no tray, the window opens")
     # For the start-up benchmark and screenshots: quit once the window has been shown.
     parser.add_argument("--exit-when-shown", action="store_true", help=argparse.SUPPRESS)
     return parser
@@ -162,6 +165,9 @@ def _gui(args: argparse.Namespace, paths: AppPaths) -> int:
             raise checks.StartupProblem(problem)
         checks.prepare_data_folders(paths)
         try:
+            from app.platform.pyside_source_scan import install_lean_source_scan
+
+            install_lean_source_scan()  # before the app's modules: none of their text is kept
             from app.ui.application import run_gui
         except ImportError as exc:
             raise checks.StartupProblem(checks.qt_import_problem(exc)) from None
@@ -175,6 +181,7 @@ def _gui(args: argparse.Namespace, paths: AppPaths) -> int:
     practice_id = args.practice_id if args.command == "start" else None
     try:
         return run_gui(paths, Resources.locate(), open_practice=practice_id,
-                       exit_when_shown=args.exit_when_shown, open_log=held.open_log)
+                       exit_when_shown=args.exit_when_shown, open_log=held.open_log,
+                       in_tray=args.tray)
     finally:
         held.open_log()  # a run that ended before its first paint still leaves its log

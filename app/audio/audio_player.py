@@ -89,7 +89,11 @@ class AudioPlayer(Protocol):
 
     @property
     def notice(self) -> str | None:
-        """The latest one-line problem worth telling the person (e.g. sound device lost)."""
+        """The latest one-line problem worth telling the person (e.g. sound device lost).
+
+        The player view reads it on every refresh, so a player may check its device here:
+        that is how a lost output is noticed even with no narration playing.
+        """
         ...
 
     def close(self) -> None:

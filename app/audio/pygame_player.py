@@ -2,9 +2,15 @@
 
 pygame is imported and the mixer opened on first use, never at import time, so the app
 starts fast and a machine without sound still runs every practice. Any pygame.error after
-that (the device unplugged mid-session, a driver failing) switches this player over to a
-NullAudioPlayer at the current position and leaves a one-line `notice`: the session and
-its captions carry on in silence instead of stopping.
+that (a driver failing) switches this player over to a NullAudioPlayer at the current
+position and leaves a one-line `notice`: the session and its captions carry on in silence
+instead of stopping.
+
+An output that goes away (a headset unplugged, the sound server stopped) raises nothing in
+pygame: SDL marks its device disconnected and the mixer plays on into nothing, its position
+still counting. So each poll (position, state, notice) also asks SDL, with one call, whether
+the mixer's device still works, and treats a lost one like a pygame.error; the mixer is then
+closed, so the next session opens whatever output there is by then.
 
 SDL_mixer streams the narration from its file, so a file cut short or rewritten in place
 while it plays (oggenc writing over it, say) makes the mixer stop early by itself, exactly
@@ -24,6 +30,7 @@ from typing import Any
 
 from app.audio.audio_length import audio_length
 from app.audio.audio_player import AudioUnavailable, NullAudioPlayer, PlayState, clamp
+from app.audio.sdl_library import AudioDeviceStatus, SdlNotFound, load_sdl_library
 from app.core.clock import Clock
 
 log = logging.getLogger(__name__)
@@ -34,6 +41,10 @@ CHANNELS = 2
 BUFFER = 1024  # frames: about 23 ms at 44.1 kHz, small enough for prompt bells
 BELL_CHANNEL = 0  # reserved, so narration never takes the bell's channel
 EARLY_END = 1.0  # seconds short of the end beyond which a stop by itself means a broken file
+OUTPUT_LOST = (
+    "The sound output went away (unplugged, switched off or its sound server stopped); "
+    "the practice carries on in silence."
+)
 
 
 class PygameAudioPlayer:
@@ -62,6 +73,7 @@ class PygameAudioPlayer:
         self._volume = 1.0
         self._fading = False  # a stop by itself is then the fade ending, not a broken file
         self._bells: dict[Path, Any] = {}
+        self._output: tuple[AudioDeviceStatus, int] | None = None  # SDL's status, mixer's id
 
     # ----- set-up -----
     def _pygame(self) -> ModuleType:
@@ -73,12 +85,31 @@ class PygameAudioPlayer:
         import pygame.mixer
 
         self._errors = (pygame.error, ImportError)
+        status = _device_status()
+        working_before: frozenset[int] = frozenset()
         if pygame.mixer.get_init() is None:
+            working_before = status.working_devices() if status else frozenset()
             frequency, size, channels, buffer = self._format
             pygame.mixer.init(frequency=frequency, size=size, channels=channels, buffer=buffer)
         pygame.mixer.set_reserved(BELL_CHANNEL + 1)
         self._pg = pygame
+        self._output = _mixer_output(status, working_before)
         return pygame
+
+    def _check_output(self) -> bool:
+        """Go silent with a notice if SDL found the mixer's output gone; True if it did."""
+        if self._output is None or self._fallback is not None or self._pg is None:
+            return False
+        status, device = self._output
+        if status.is_working(device) or self._pg.mixer.get_init() is None:
+            return False  # (a mixer closed under us is a pygame.error at the next call)
+        self._go_silent("playing through the sound output", AudioUnavailable(
+            f"SDL audio device {device} was disconnected"), notice=OUTPUT_LOST)
+        pygame, self._pg, self._output = self._pg, None, None
+        self._bells.clear()
+        with contextlib.suppress(pygame.error):  # let go of the dead device
+            pygame.mixer.quit()
+        return True
 
     def mixer_format(self) -> tuple[int, int, int] | None:
         """(frequency, size, channels) the device was opened with; None when silent."""
@@ -277,6 +308,8 @@ class PygameAudioPlayer:
             return self._fallback.position()
         if self._state is PlayState.STOPPED:
             return self._frozen
+        if self._check_output():
+            return self.position()
         played: list[int] = []
         if not self._guard("reading the position", lambda pg: played.append(
                 pg.mixer.music.get_pos())):
@@ -300,6 +333,8 @@ class PygameAudioPlayer:
         """Playing, paused or stopped; notices the stream ending by itself."""
         if self._fallback is not None:
             return self._fallback.state
+        if self._state is not PlayState.STOPPED and self._check_output():
+            return self.state
         if self._state is PlayState.PLAYING:
             busy: list[bool] = []
             if not self._guard("checking playback", lambda pg: busy.append(
@@ -365,8 +400,36 @@ class PygameAudioPlayer:
 
     @property
     def notice(self) -> str | None:
-        """The latest problem worth one line on screen, or None."""
+        """The latest problem worth one line on screen, or None; a lost output shows here."""
+        self._check_output()
         return self._notice
+
+
+def _device_status() -> AudioDeviceStatus | None:
+    """SDL's device status calls, or None (a lost output then goes unnoticed, as before)."""
+    try:
+        return AudioDeviceStatus(load_sdl_library())
+    except SdlNotFound as exc:
+        log.info("audio: a lost sound output will not be noticed: %s", exc)
+        return None
+
+
+def _mixer_output(
+    status: AudioDeviceStatus | None, working_before: frozenset[int]
+) -> tuple[AudioDeviceStatus, int] | None:
+    """The SDL device the mixer plays through, as (status calls, device id), or None.
+
+    SDL_mixer does not give its device's id: it is the one device that opening the mixer
+    added; for a mixer opened elsewhere, the only working device if there is just one.
+    """
+    if status is None:
+        return None
+    opened = status.working_devices() - working_before
+    if len(opened) != 1:
+        log.info("audio: cannot tell which of SDL's devices %s the mixer uses; a lost "
+                 "sound output will not be noticed", sorted(opened))
+        return None
+    return status, next(iter(opened))
 
 
 def _clock(seconds: float) -> str:

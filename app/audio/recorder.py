@@ -11,13 +11,12 @@ on disk.
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import io
-import os
 import wave
 from pathlib import Path
 from typing import Any, Protocol
 
+from app.audio.sdl_library import SdlNotFound, load_sdl_library
 from app.storage.atomic_file import write_atomic
 
 SAMPLE_RATE = 22050  # plenty for speech, and half the size of CD rate for 5 minutes of audio
@@ -167,39 +166,14 @@ class _Sdl:
             raise RecorderError(f"Could not play the take: {self.error()}")
 
 
-def _sdl_library_path() -> str | None:
-    """The SDL 2 library pygame itself uses, so both share one SDL."""
-    from pygame import _sdl2  # noqa: F401  (loads pygame's SDL into this process)
-
-    maps = Path("/proc/self/maps")
-    if maps.exists():  # Linux: the exact file already loaded
-        for line in maps.read_text(encoding="utf-8", errors="replace").splitlines():
-            path = line.split(maxsplit=5)[-1] if line.count(" ") >= 5 else ""
-            if Path(path).name.startswith("libSDL2-2"):
-                return path
-    import pygame
-
-    here = Path(pygame.__file__).parent
-    for pattern in ("SDL2.dll", ".dylibs/libSDL2*.dylib", "../pygame.libs/libSDL2-2*"):
-        found = sorted(here.glob(pattern))
-        if found:
-            return str(found[0])
-    return ctypes.util.find_library("SDL2")
-
-
 def _load_sdl() -> _Sdl:
     """The SDL pygame ships, bound, with its audio subsystem started (SDL counts starts)."""
-    os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
     try:
-        path = _sdl_library_path()
-    except ImportError as exc:
-        raise RecorderError(f"Recording needs pygame 2 (with SDL 2): {exc}") from None
-    if path is None:
-        raise RecorderError("Recording needs the SDL 2 library, which was not found")
-    try:
-        return _Sdl(ctypes.CDLL(path))
-    except (OSError, AttributeError) as exc:
-        raise RecorderError(f"Could not use the SDL 2 library at {path}: {exc}") from None
+        return _Sdl(load_sdl_library())
+    except SdlNotFound as exc:
+        raise RecorderError(f"Recording is not possible: {exc}") from None
+    except AttributeError as exc:  # an SDL 2 too old for the queue API
+        raise RecorderError(f"Recording is not possible with this SDL 2: {exc}") from None
 
 
 def wav_bytes(samples: bytes, sample_rate: int) -> bytes:

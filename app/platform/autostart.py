@@ -62,6 +62,10 @@ class Autostart(Protocol):
         ...
 
 
+#: At login the app goes straight to the tray: nobody wants a window at every sign-in.
+AT_LOGIN_ARGS: Final = ("--tray",)
+
+
 def launch_command(*, frozen: bool, executable: str) -> tuple[str, ...]:
     """The command that starts this app: the bundle itself, or the interpreter with -m app."""
     if frozen:
@@ -72,6 +76,11 @@ def launch_command(*, frozen: bool, executable: str) -> tuple[str, ...]:
 def current_launch_command() -> tuple[str, ...]:
     """The command for the running app (PyInstaller sets sys.frozen)."""
     return launch_command(frozen=bool(getattr(sys, "frozen", False)), executable=sys.executable)
+
+
+def login_command() -> tuple[str, ...]:
+    """What the login entry runs: this app, into the tray."""
+    return (*current_launch_command(), *AT_LOGIN_ARGS)
 
 
 # ---------------------------------------------------------------------------------------
@@ -343,7 +352,7 @@ def autostart_for(
     run_key: RunKeyStore | None = None,
 ) -> Autostart:
     """The right mechanism for `platform` (a sys.platform value)."""
-    argv = tuple(command) if command is not None else current_launch_command()
+    argv = tuple(command) if command is not None else login_command()
     if platform == "win32":
         return WindowsRunKey(run_key if run_key is not None else WinregRunKey(), argv)
     if platform == "darwin":

@@ -32,6 +32,8 @@ log = logging.getLogger(__name__)
 TIMEOUT_MS: Final = 2000
 ACK: Final = b"ok\n"
 SHOW: Final = "show"
+#: A second `--tray` launch (a login while the app already runs): nothing to change.
+TRAY: Final = "tray"
 
 
 def instance_name(paths: AppPaths) -> str:

@@ -20,6 +20,7 @@ from app.platform.paths import AppPaths
 from app.platform.resources import Resources
 from app.platform.single_instance import (
     SHOW,
+    TRAY,
     SingleInstance,
     hand_over,
     instance_name,
@@ -28,14 +29,17 @@ from app.platform.single_instance import (
 from app.storage.library_cache import load_library_cached
 from app.storage.settings_store import SettingsStore
 from app.ui.appearance import apply_appearance, apply_text_scale
-from app.ui.main_window import MainWindow
 
-if TYPE_CHECKING:  # these load after the first paint (or when start-at-login changes)
+if TYPE_CHECKING:  # these load when first needed (the window: not at all in the tray)
     from app.platform.autostart import Autostart
     from app.platform.notifications import Notifier
     from app.ui.desktop_integration import DesktopIntegration
+    from app.ui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
+
+#: The hicolor PNG sizes the window and tray icon are made of (resources/icons/hicolor).
+ICON_SIZES = (16, 22, 24, 32, 48, 64, 128, 256)
 
 
 class Companion:
@@ -63,20 +67,40 @@ class Companion:
             for problem in error.problems:
                 log.warning("practice skipped: %s", problem)
         self.apply(loaded.settings, at_start=True)
-        self.window = MainWindow(self.library.practices, self.library.skipped, loaded.settings,
-                                 clock=self.clock, history_path=paths.history_db,
-                                 journal_path=paths.journal_db,
-                                 voice_data_dir=paths.data_dir, resources=resources)
-        self.window.settings_changed.connect(self.on_settings_changed)
+        self._window: MainWindow | None = None  # built on first use; never, while in the tray
         self.icon_file = str(resources.resource("icons/compassion-companion.svg"))
-        self.icon = QIcon(self.icon_file)
-        self.window.setWindowIcon(self.icon)
+        self.icon = app_icon(resources)
         app.setWindowIcon(self.icon)
         self._notifier = notifier
         self.instance = instance
         self.desktop: DesktopIntegration | None = None
         if instance is not None:  # a second launch is answered even before the tray exists
             instance.command_received.connect(self.on_command)
+
+    @property
+    def window(self) -> MainWindow:
+        """The main window, built the first time anything needs it."""
+        if self._window is None:
+            from app.ui.main_window import MainWindow
+
+            window = MainWindow(self.library.practices, self.library.skipped, self.settings,
+                                clock=self.clock, history_path=self.paths.history_db,
+                                journal_path=self.paths.journal_db,
+                                voice_data_dir=self.paths.data_dir, resources=self.resources)
+            window.settings_changed.connect(self.on_settings_changed)
+            window.setWindowIcon(self.icon)
+            self._window = window
+            log.info("main window built")
+            if self.settings_problem:
+                window.statusBar().showMessage(self.settings_problem, 30_000)
+            if self.desktop is not None:
+                self.desktop.attach_window(window)
+        return self._window
+
+    @property
+    def has_window(self) -> bool:
+        """Whether the window has been built (asking does not build it)."""
+        return self._window is not None
 
     def apply(self, settings: Settings, *, at_start: bool = False) -> None:
         """Make the running app look the way the settings say."""
@@ -125,8 +149,6 @@ class Companion:
         if open_practice:
             self.open_practice(open_practice)
         self.window.show()
-        if self.settings_problem:
-            self.window.statusBar().showMessage(self.settings_problem, 30_000)
         # The tray, the reminders (and their bank-holiday tables), the notifier's D-Bus
         # connection and the sleep hooks are made once the window has painted, or after a
         # short grace if it never does: the person sees the window first. They start once.
@@ -143,9 +165,11 @@ class Companion:
             from app.ui.desktop_integration import DesktopIntegration
 
             self.desktop = DesktopIntegration(
-                self.app, self.window, self.library.practices, self.settings, self.paths,
-                self.clock, self.icon, self.open_practice, notifier=self._notifier,
+                self.app, lambda: self.window, self.library.practices, self.settings,
+                self.paths, self.clock, self.icon, self.open_practice, notifier=self._notifier,
                 instance=self.instance, icon_file=self.icon_file)
+            if self._window is not None:
+                self.desktop.attach_window(self._window)
         return self.desktop
 
     def start_desktop(self) -> None:
@@ -164,8 +188,27 @@ class Companion:
         desktop.say_no_tray_once()
         desktop.start()
 
+    def quit(self) -> None:
+        """Quit for real (a logout, a signal): the window closes instead of hiding."""
+        if self.desktop is not None:
+            self.desktop.quit()
+        else:
+            self.app.quit()
+
+    def start_in_tray(self) -> None:
+        """`--tray` (start at login): only the tray icon, no window until it is asked for.
+
+        Where the desktop has no tray the window opens as usual, or the app would be
+        unreachable.
+        """
+        if not self.ensure_desktop().tray.available:
+            self.show(None)
+            return
+        log.info("started in the tray; the window opens from the tray icon")
+        self.start_desktop()
+
     def on_command(self, command: str) -> None:
-        """A second launch's command ("show" or "start PRACTICE_ID")."""
+        """A second launch's command ("show", "tray" or "start PRACTICE_ID")."""
         self.ensure_desktop().on_command(command)
 
     def open_practice(self, practice_id: str) -> bool:
@@ -184,6 +227,14 @@ class Companion:
         if practice is not None:
             window.start_practice(practice)
         return True
+
+
+def app_icon(resources: Resources) -> QIcon:
+    """The app's icon from its PNG sizes: no SVG renderer is loaded for the tray."""
+    icon = QIcon()
+    for size in ICON_SIZES:
+        icon.addFile(str(resources.resource(f"icons/hicolor/{size}x{size}/apps/{APP_ID}.png")))
+    return icon
 
 
 class _AfterFirstPaint(QObject):
@@ -231,14 +282,16 @@ def run_gui(
     open_practice: str | None = None,
     exit_when_shown: bool = False,
     open_log: Callable[[], None] | None = None,
+    in_tray: bool = False,
 ) -> int:
     """Run the app until the person quits; returns the exit code.
 
     `open_log` opens the log file (held in memory until then) once the window has painted.
+    `in_tray` starts with the tray icon only (start at login); a running app is left as is.
     """
     app = create_application([APP_SLUG, *sys.argv[1:]])
     instance = SingleInstance(instance_name(paths))
-    command = f"start {open_practice}" if open_practice else SHOW
+    command = f"start {open_practice}" if open_practice else (TRAY if in_tray else SHOW)
     if not exit_when_shown and not nobody_listens(instance.name) and hand_over(instance.name,
                                                                                 command):
         log.info("handed %r to the running instance", command)
@@ -252,7 +305,19 @@ def run_gui(
         QMessageBox.critical(None, APP_NAME, "The app could not start; see the log file in "
                              f"{paths.log_dir}.")
         return 1
-    companion.show(open_practice, also_after_paint=open_log)
+
+    def after_paint() -> None:  # what the window need not wait for
+        from app.platform.quit_signals import quit_on_signals
+
+        if open_log is not None:
+            open_log()
+        quit_on_signals(companion.quit, app)
+
+    if in_tray and not open_practice:
+        after_paint()
+        QTimer.singleShot(0, companion.start_in_tray)  # once the event loop runs
+        return app.exec()
+    companion.show(open_practice, also_after_paint=after_paint)
     if exit_when_shown:
         # Printed after the first paint has been queued; the benchmark reads this line.
         QTimer.singleShot(0, lambda: (print("shown", flush=True), app.quit()))

@@ -19,7 +19,7 @@ from app.core.reminders import ReminderRuleError, ReminderRules, default_rules, 
 from app.core.settings import Settings
 from app.platform.notifications import Notifier, choose_notifier
 from app.platform.paths import AppPaths
-from app.platform.single_instance import SHOW, SingleInstance
+from app.platform.single_instance import SHOW, TRAY, SingleInstance
 from app.platform.sleep_watcher import SleepWatcher
 from app.ui.qt_scheduler import QtScheduler
 from app.ui.reminder_service import ReminderService
@@ -77,7 +77,7 @@ class DesktopIntegration(QObject):
     def __init__(
         self,
         app: QApplication,
-        window: MainWindow,
+        get_window: Callable[[], MainWindow],
         practices: tuple[Practice, ...] | list[Practice],
         settings: Settings,
         paths: AppPaths,
@@ -89,13 +89,16 @@ class DesktopIntegration(QObject):
         instance: SingleInstance | None = None,
         icon_file: str = "",
     ) -> None:
-        """`notifier` replaces the automatic choice (tests pass a NullNotifier).
+        """`get_window` builds the window when first called (the app may start in the tray).
 
-        `instance` is closed on quit; its commands arrive through `on_command`.
+        `notifier` replaces the automatic choice (tests pass a NullNotifier). `instance` is
+        closed on quit; its commands arrive through `on_command`. The window, once built,
+        is handed over with `attach_window`.
         """
         super().__init__(app)
         self.app = app
-        self.window = window
+        self._get_window = get_window
+        self.window: MainWindow | None = None
         self._open_practice = open_practice
         self.quitting = False
         self._started = False
@@ -108,10 +111,9 @@ class DesktopIntegration(QObject):
                 log.warning("notifications: %s", choice.problem)
         self.notifier = notifier
         log.info("notifications through: %s", notifier.name)
-        rules, problem = rules_from_settings(settings)
-        if problem:
-            log.warning("settings: %s", problem)
-            window.statusBar().showMessage(problem, 30_000)
+        rules, self._rules_problem = rules_from_settings(settings)
+        if self._rules_problem:
+            log.warning("settings: %s", self._rules_problem)
         self.reminders = ReminderService(rules, clock, QtScheduler(), notifier,
                                          paths.state_dir / "reminders.json", self)
         self.watcher = SleepWatcher(clock, parent=self)
@@ -123,10 +125,9 @@ class DesktopIntegration(QObject):
             log.warning("no system tray on this desktop: the window stays open instead")
         self._close_filter = _CloseToTray(lambda: self.tray.available, lambda: self.quitting,
                                           self)
-        window.installEventFilter(self._close_filter)
 
     def _wire(self) -> None:
-        tray, reminders, window = self.tray, self.reminders, self.window
+        tray, reminders = self.tray, self.reminders
         tray.me_space_requested.connect(lambda: self.start_practice(ME_SPACE_ID))
         tray.practice_requested.connect(self.start_practice)
         tray.journal_requested.connect(self.open_journal)
@@ -143,6 +144,15 @@ class DesktopIntegration(QObject):
         self.watcher.resumed.connect(reminders.on_resume)
         self.watcher.clock_changed.connect(reminders.on_clock_changed)
         self.watcher.about_to_sleep.connect(reminders.save)
+        self.app.aboutToQuit.connect(self._shut_down)
+
+    def attach_window(self, window: MainWindow) -> None:
+        """Wire the window in, once it exists: its settings, its journal, its Quit."""
+        if self.window is window:
+            return
+        self.window = window
+        if self._rules_problem:
+            window.statusBar().showMessage(self._rules_problem, 30_000)
         # The journal locks when the machine sleeps: whoever opens the lid sees nothing.
         lock_journal = getattr(window, "lock_journal", None)
         if callable(lock_journal):
@@ -152,7 +162,12 @@ class DesktopIntegration(QObject):
         if isinstance(quit_action, QAction):
             quit_action.triggered.disconnect()
             quit_action.triggered.connect(self.quit)
-        self.app.aboutToQuit.connect(self._shut_down)
+        window.installEventFilter(self._close_filter)
+
+    def _shown_window(self) -> MainWindow:
+        window = self._get_window()
+        self.attach_window(window)
+        return window
 
     def start(self) -> None:
         """Show the tray icon, start the reminders and the heartbeat (once)."""
@@ -176,15 +191,15 @@ class DesktopIntegration(QObject):
         if self.tray.available or self._said_no_tray:
             return
         self._said_no_tray = True
-        notice = self.window.notice
+        notice = self._shown_window().notice
         text = notice.label.text() if notice.isVisible() or not notice.isHidden() else ""
         notice.show_text(f"{text}\n{NO_TRAY_NOTICE}" if text else NO_TRAY_NOTICE)
 
     # -- what the menu and the notifications ask for ------------------------------------
 
     def show_window(self) -> None:
-        """Bring the window forward, from the tray or from a second launch."""
-        window = self.window
+        """Bring the window forward (building it if the app started in the tray)."""
+        window = self._shown_window()
         if window.isMinimized():
             window.showNormal()
         window.show()
@@ -198,12 +213,13 @@ class DesktopIntegration(QObject):
 
     def _trigger(self, name: str, what: str) -> None:
         self.show_window()
-        action = getattr(self.window, name, None)
+        window = self._shown_window()
+        action = getattr(window, name, None)
         if isinstance(action, QAction):
             action.trigger()
         else:
-            self.window.statusBar().showMessage(f"The {what} is not available in this version.",
-                                                10_000)
+            window.statusBar().showMessage(f"The {what} is not available in this version.",
+                                           10_000)
 
     def open_journal(self) -> None:
         """The window's journal page, when the window has one."""
@@ -220,6 +236,8 @@ class DesktopIntegration(QObject):
             self.start_practice(rest.strip())
         elif word == SHOW:
             self.show_window()
+        elif word == TRAY:
+            log.info("a second launch asked for the tray; it is already here")
         else:
             log.warning("second launch sent an unknown command: %r", command[:80])
 

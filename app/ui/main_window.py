@@ -200,8 +200,8 @@ class MainWindow(QMainWindow):
             appearance_menu.addAction(action)
             self.appearance_actions[choice] = action
         self.screen_menu = view_menu.addMenu("Full screen &facilitator view on")
+        # Filled as it opens (screens come and go), not at start-up.
         self.screen_menu.aboutToShow.connect(self._fill_screen_menu)
-        self._fill_screen_menu()
 
         help_menu = self.menuBar().addMenu("&Help")
         self.skipped_action = self._action("Practice files &skipped…", None,

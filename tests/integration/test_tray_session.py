@@ -300,3 +300,48 @@ def test_tray_icon_menu_and_notification(desktop: Desktop, tmp_path: Path) -> No
         app.wait(timeout=WAIT_SECONDS)
         output.join()
         assert "Traceback" not in output.text, output.text
+
+
+def test_start_at_login_goes_to_the_tray_and_opens_on_a_click(desktop: Desktop,
+                                                              tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    (home / "logs").mkdir(parents=True, mode=0o700)
+    log_file = home / "logs" / "compassion-companion.log"
+    log_file.touch(mode=0o600)
+    log = desktop.watch("the app's log", ["tail", "-n", "+1", "-F", str(log_file)])
+    env = {**desktop.env, HOME_ENV_VAR: str(home)}
+    app = subprocess.Popen([sys.executable, "-m", "app", "--tray"], env=env, cwd=REPO,
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    assert app.stdout is not None
+    output = LineWatch(app.stdout, "the app")
+    try:
+        log.wait_for("the start in the tray", lambda text: "started in the tray" in text)
+        geometry = log.wait_for("the tray icon's geometry", lambda text: re.search(
+            r"tray icon geometry: (-?\d+),(-?\d+) (\d+)x(\d+)", text))
+        x, y, width, height = (int(v) for v in geometry.groups())
+        # The icon is up and no window was opened (nor built: the log says when it is).
+        windows = desktop.run("xdotool", "search", "--onlyvisible", "--name",
+                              "^Compassion Companion$")
+        assert windows.stdout.split() == []
+        assert "main window built" not in log.text
+
+        # A click on the icon opens the window.
+        desktop.run("xdotool", "mousemove", str(x + width // 2), str(y + height // 2))
+        desktop.run("xdotool", "click", "1")
+        desktop.find_window("the main window", "--name", "^Compassion Companion$")
+        log.wait_for("the window being built", lambda text: "main window built" in text)
+
+        # A second start at login leaves the running app as it is.
+        again = subprocess.run([sys.executable, "-m", "app", "--tray"], env=env, cwd=REPO,
+                               capture_output=True, text=True, timeout=60, check=False)
+        assert again.returncode == 0, again.stderr
+        log.wait_for("the hand-over", lambda text: "handed 'tray'" in text)
+        app.terminate()  # as a logout would: the app quits cleanly, not killed
+        assert app.wait(timeout=WAIT_SECONDS) == 0
+        log.wait_for("the clean quit", lambda text: "quitting on SIGTERM" in text)
+    finally:
+        if app.poll() is None:
+            app.kill()
+        app.wait(timeout=WAIT_SECONDS)
+        output.join()
+        assert "Traceback" not in output.text, output.text

@@ -186,11 +186,14 @@ def test_xdg_unwritable_folder_is_one_line_error(tmp_path):
 
 
 def test_xdg_exec_line_starts_this_app(tmp_path):
-    """The Exec line written for this interpreter really runs the app (with --version)."""
+    """The Exec line written for this interpreter really runs the app (with --version).
+
+    At login it starts in the tray: no window at every sign-in.
+    """
     entry = autostart_for("linux", {}, tmp_path)  # the real command for this process
     entry.enable()
     argv = parse_exec(desktop_values(Path(entry.where))["Exec"])
-    assert argv == [sys.executable, "-m", "app"]
+    assert argv == [sys.executable, "-m", "app", "--tray"]
     out = subprocess.run([*argv, "--version"], capture_output=True, text=True, timeout=60,
                          cwd=tmp_path, check=False)
     assert out.returncode == 0, out.stderr
