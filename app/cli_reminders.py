@@ -1,9 +1,13 @@
-"""`reminders list | next | export-ics`: the reminder rules from the settings file, in a shell.
+"""`reminders list | next | export-ics | bank-holidays`: the reminder rules, in a shell.
 
 Read-only: a broken settings file is reported in one line naming the field (exit 2) and
 left exactly where it is; when there are no rules yet the defaults are used and the command
 says so on stderr. The reminder core (holidays tables, icalendar) is imported only when a
 reminders command runs, so other commands stay quick.
+
+`bank-holidays` prints the holidays package's dates for a nation and some years. The app runs
+it as a child process to fill its bank-holiday cache (app/storage/bank_holiday_cache.py), so
+the long-running GUI never loads the package's tables itself.
 """
 
 from __future__ import annotations
@@ -26,6 +30,9 @@ EXIT_OK: Final = 0
 EXIT_BAD_INPUT: Final = 2
 MAX_COUNT: Final = 500
 DEFAULT_COUNT: Final = 10
+FIRST_YEAR: Final = 1950
+LAST_YEAR: Final = 2200
+MAX_YEARS: Final = 50
 
 
 def _count(text: str) -> int:
@@ -57,6 +64,19 @@ def add_reminder_commands(commands: Any) -> None:
     )
     export.add_argument("--out", required=True, type=Path, metavar="PATH",
                         help="the .ics file to write (an earlier export there is replaced)")
+    bank = actions.add_parser(
+        "bank-holidays",
+        help="the UK bank holidays of one nation in the years given",
+        description="Print the bank holidays the reminders skip, for one nation of the UK and "
+        "one or more years. The app runs this itself to keep its list of dates up to date.",
+    )
+    bank.add_argument("--nation", metavar="NATION",
+                      help="england, scotland, wales or northern-ireland (required)")
+    bank.add_argument("--years", nargs="+", default=[], metavar="YEAR",
+                      help=f"one or more years from {FIRST_YEAR} to {LAST_YEAR} (required)")
+    bank.add_argument("--json", action="store_true",
+                      help='print one JSON object: {"holidays_version", "nation", "years": '
+                      '{"YYYY": {"YYYY-MM-DD": name}}}')
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,6 +202,8 @@ def run_reminders(args: argparse.Namespace, paths: AppPaths) -> int:
     from app.core.clock import SystemClock
     from app.core.reminders import next_occurrences, system_timezone_name
 
+    if args.reminders_command == "bank-holidays":
+        return _bank_holidays(args.nation, args.years, as_json=args.json)
     try:
         loaded = load_rules(paths.settings_file)
     except RulesUnreadable as exc:
@@ -220,4 +242,64 @@ def _export_ics(rules: ReminderRules, now: datetime, out: Path) -> int:
     replaced = out.exists()
     write_atomic(out, rules_to_ics(rules, now), mode=0o644)
     print(f"wrote {out}" + (" (replaced the earlier file)" if replaced else ""))
+    return EXIT_OK
+
+
+class _BadArgument(Exception):
+    """An option with a value the command cannot use; the message is one line."""
+
+
+def _nation(value: str | None) -> str:
+    from app.core.reminders import NATIONS
+
+    if value is None or value not in NATIONS:
+        got = "nothing" if value is None else repr(value)
+        raise _BadArgument(f"--nation: expected one of {', '.join(NATIONS)}, got {got}")
+    return value
+
+
+def _years(values: list[str]) -> list[int]:
+    if not values:
+        raise _BadArgument(f"--years: expected one or more years from {FIRST_YEAR} to "
+                           f"{LAST_YEAR}, got nothing")
+    if len(values) > MAX_YEARS:
+        raise _BadArgument(f"--years: expected at most {MAX_YEARS} years, got {len(values)}")
+    years: list[int] = []
+    for text in values:
+        year = int(text) if text.isascii() and text.isdigit() else 0
+        if not FIRST_YEAR <= year <= LAST_YEAR:
+            raise _BadArgument(f"--years: expected a year from {FIRST_YEAR} to {LAST_YEAR}, "
+                               f"got {text!r}")
+        if year not in years:
+            years.append(year)
+    return years
+
+
+def _bank_holidays(nation_text: str | None, year_texts: list[str], *, as_json: bool) -> int:
+    """Print the bank holidays of one nation in some years (as JSON for the app's cache)."""
+    from app.core.reminders import HolidaysPackage
+
+    try:
+        nation = _nation(nation_text)
+        years = _years(year_texts)
+    except _BadArgument as exc:
+        print(f"{APP_SLUG}: reminders bank-holidays: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    package = HolidaysPackage()
+    tables = {year: package.dates(nation, year) for year in years}
+    if as_json:
+        print(json.dumps({
+            "holidays_version": package.version(),
+            "nation": nation,
+            "years": {
+                str(year): {day.isoformat(): name for day, name in sorted(table.items())}
+                for year, table in tables.items()
+            },
+        }, ensure_ascii=False))
+        return EXIT_OK
+    for year, table in tables.items():
+        if not table:
+            print(f"{year}       no bank holidays")
+        for day, name in sorted(table.items()):
+            print(f"{day:%a %Y-%m-%d}  {name}")
     return EXIT_OK

@@ -66,6 +66,7 @@ from app.core.clock import Cancellable, Clock, Scheduler
 from app.core.reminders import (
     SNOOZE_GRACE,
     WINDOW_KINDS,
+    BankHolidaySource,
     DayFilter,
     Occurrence,
     OccurrenceKind,
@@ -110,9 +111,12 @@ class ReminderEngine:
         on_fire: Callable[[Occurrence], None],
         *,
         state: Mapping[str, Any] | None = None,
+        holidays: BankHolidaySource | None = None,
     ) -> None:
+        """`holidays`: where bank holidays come from (the holidays package when None)."""
         self._rules = rules
-        self._days = DayFilter(rules)
+        self._holidays = holidays
+        self._days = DayFilter(rules, holidays)
         self._clock = clock
         self._scheduler = scheduler
         self._on_fire = on_fire
@@ -174,7 +178,7 @@ class ReminderEngine:
     def set_rules(self, rules: ReminderRules) -> list[Occurrence]:
         """Use new rules; marks are kept, so an edit does not re-fire today's reminder."""
         self._rules = rules
-        self._days = DayFilter(rules)
+        self._days = DayFilter(rules, self._holidays)
         self._drop_cache()
         return self.check()
 

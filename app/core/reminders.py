@@ -28,12 +28,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from pathlib import Path
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, Final
+from typing import Any, Final, Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-if TYPE_CHECKING:
-    from holidays import HolidayBase
-
 
 FORMAT_VERSION: Final = 1
 DEFAULT_TIMEZONE: Final = "Europe/London"
@@ -597,28 +593,59 @@ def journal_due_on(journal: JournalReminder, day: date) -> bool:
     return weeks % journal.every_weeks == 0
 
 
+class BankHolidaySource(Protocol):
+    """Where the bank-holiday dates come from.
+
+    The holidays package itself (`HolidaysPackage`) for the command line and the tests; the
+    GUI passes a cache of what the package said, so its long-running process never loads
+    the package's tables (every country's calendar, ~24 MiB that is never given back).
+    """
+
+    def dates(self, nation: str, year: int) -> Mapping[date, str]:
+        """The bank holidays of `nation` (a key of NATIONS) in `year`: date -> name."""
+        ...
+
+
+class HolidaysPackage:
+    """Bank holidays straight from the holidays package, imported on first use."""
+
+    def dates(self, nation: str, year: int) -> Mapping[date, str]:
+        """The package's table for one nation and year (date -> name)."""
+        subdiv = NATIONS.get(nation)
+        if subdiv is None:
+            raise ValueError(f"nation: expected one of {', '.join(NATIONS)}, got {nation!r}")
+        import holidays  # every country's tables: loaded only when a date is asked about
+
+        table = holidays.country_holidays("GB", subdiv=subdiv, years=year)
+        return MappingProxyType({day: str(name) for day, name in table.items()})
+
+    def version(self) -> str:
+        """The holidays package's version (its tables change between versions)."""
+        from holidays.version import __version__
+
+        return str(__version__)
+
+
 class DayFilter:
     """Which local dates are skipped: quiet days, and bank holidays when chosen.
 
-    Holds the holidays table it builds, so a caller computing many days (the engine) keeps
-    one per rules instead of rebuilding it.
+    Keeps each year's bank holidays once asked for, so a caller computing many days (the
+    engine) asks `holidays` once per year per rules. `holidays`: where the dates come from;
+    the holidays package itself when none is given.
     """
 
-    def __init__(self, rules: ReminderRules) -> None:
+    def __init__(self, rules: ReminderRules, holidays: BankHolidaySource | None = None) -> None:
         self._quiet = rules.quiet_days
         self._bank = rules.bank_holidays
-        self._table: HolidayBase | None = None
+        self._source: BankHolidaySource = holidays if holidays is not None else HolidaysPackage()
+        self._years: dict[int, Mapping[date, str]] = {}
 
     def bank_holiday(self, day: date) -> str | None:
         """Return the bank holiday's name on `day` for the chosen nation, or None."""
-        if self._table is None:
-            import holidays  # 10+ MiB of tables: loaded only when a bank holiday is asked about
-
-            self._table = holidays.country_holidays(
-                "GB", subdiv=NATIONS[self._bank.nation], years=day.year
-            )
-        name = self._table.get(day)
-        return None if name is None else str(name)
+        dates = self._years.get(day.year)
+        if dates is None:
+            dates = self._years[day.year] = self._source.dates(self._bank.nation, day.year)
+        return dates.get(day)
 
     def skipped(self, day: date) -> bool:
         """Return whether no reminder fires on `day`."""

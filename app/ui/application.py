@@ -31,6 +31,7 @@ from app.storage.settings_store import SettingsStore
 from app.ui.appearance import apply_appearance, apply_text_scale
 
 if TYPE_CHECKING:  # these load when first needed (the window: not at all in the tray)
+    from app.core.reminders import BankHolidaySource
     from app.platform.autostart import Autostart
     from app.platform.notifications import Notifier
     from app.ui.desktop_integration import DesktopIntegration
@@ -72,6 +73,7 @@ class Companion:
         self.icon = app_icon(resources)
         app.setWindowIcon(self.icon)
         self._notifier = notifier
+        self._bank_holidays: BankHolidaySource | None = None
         self.instance = instance
         self.desktop: DesktopIntegration | None = None
         if instance is not None:  # a second launch is answered even before the tray exists
@@ -86,7 +88,8 @@ class Companion:
             window = MainWindow(self.library.practices, self.library.skipped, self.settings,
                                 clock=self.clock, history_path=self.paths.history_db,
                                 journal_path=self.paths.journal_db,
-                                voice_data_dir=self.paths.data_dir, resources=self.resources)
+                                voice_data_dir=self.paths.data_dir, resources=self.resources,
+                                bank_holidays=self.bank_holidays)
             window.settings_changed.connect(self.on_settings_changed)
             window.setWindowIcon(self.icon)
             self._window = window
@@ -96,6 +99,17 @@ class Companion:
             if self.desktop is not None:
                 self.desktop.attach_window(window)
         return self._window
+
+    def bank_holidays(self) -> BankHolidaySource:
+        """Bank-holiday dates from a cache file that a child process fills.
+
+        The holidays package (about 20 MiB) so never loads in this long-lived process.
+        """
+        if self._bank_holidays is None:
+            from app.storage.bank_holiday_cache import CachedBankHolidays
+
+            self._bank_holidays = CachedBankHolidays(self.paths.cache_dir / "bank-holidays.json")
+        return self._bank_holidays
 
     @property
     def has_window(self) -> bool:
@@ -167,7 +181,8 @@ class Companion:
             self.desktop = DesktopIntegration(
                 self.app, lambda: self.window, self.library.practices, self.settings,
                 self.paths, self.clock, self.icon, self.open_practice, notifier=self._notifier,
-                instance=self.instance, icon_file=self.icon_file)
+                instance=self.instance, icon_file=self.icon_file,
+                bank_holidays=self.bank_holidays())
             if self._window is not None:
                 self.desktop.attach_window(self._window)
         return self.desktop

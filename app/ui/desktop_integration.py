@@ -15,7 +15,13 @@ from PySide6.QtGui import QAction, QCloseEvent, QIcon
 from PySide6.QtWidgets import QApplication
 
 from app.core.clock import Clock
-from app.core.reminders import ReminderRuleError, ReminderRules, default_rules, rules_from_dict
+from app.core.reminders import (
+    BankHolidaySource,
+    ReminderRuleError,
+    ReminderRules,
+    default_rules,
+    rules_from_dict,
+)
 from app.core.settings import Settings
 from app.platform.notifications import Notifier, choose_notifier
 from app.platform.paths import AppPaths
@@ -88,12 +94,14 @@ class DesktopIntegration(QObject):
         notifier: Notifier | None = None,
         instance: SingleInstance | None = None,
         icon_file: str = "",
+        bank_holidays: BankHolidaySource | None = None,
     ) -> None:
         """`get_window` builds the window when first called (the app may start in the tray).
 
         `notifier` replaces the automatic choice (tests pass a NullNotifier). `instance` is
         closed on quit; its commands arrive through `on_command`. The window, once built,
-        is handed over with `attach_window`.
+        is handed over with `attach_window`. `bank_holidays`: where the reminders get their
+        dates (the app's cache; the holidays package itself when None).
         """
         super().__init__(app)
         self.app = app
@@ -115,7 +123,8 @@ class DesktopIntegration(QObject):
         if self._rules_problem:
             log.warning("settings: %s", self._rules_problem)
         self.reminders = ReminderService(rules, clock, QtScheduler(), notifier,
-                                         paths.state_dir / "reminders.json", self)
+                                         paths.state_dir / "reminders.json", self,
+                                         holidays=bank_holidays)
         self.watcher = SleepWatcher(clock, parent=self)
         self.instance = instance
         self._wire()

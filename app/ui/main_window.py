@@ -33,6 +33,7 @@ from app.ui.library_view import LibraryView
 if TYPE_CHECKING:  # imported when Start is pressed, not at start-up
     from app.audio.narration import Narration
     from app.core.practice_loader import PracticeFileError
+    from app.core.reminders import BankHolidaySource
     from app.core.session import SessionRecord
     from app.platform.resources import Resources
     from app.storage.history_repo import HistoryItem, HistoryRepository
@@ -91,8 +92,11 @@ class MainWindow(QMainWindow):
         journal_path: Path | None = None,
         voice_data_dir: Path | None = None,
         resources: Resources | None = None,
+        bank_holidays: Callable[[], BankHolidaySource] | None = None,
     ) -> None:
+        """`bank_holidays` gives the settings dialog its dates (the holidays package if None)."""
         super().__init__(parent)
+        self._bank_holidays = bank_holidays
         self._resources = resources  # None: found on first use (bells, recordings)
         self._clock: Clock = clock or SystemClock()
         self._history_path = history_path
@@ -288,7 +292,9 @@ class MainWindow(QMainWindow):
         if existing is not None and existing.isVisible():
             existing.activateWindow()
             return existing
-        dialog = SettingsDialog(self._settings, clock=self._clock, parent=self)
+        holidays = self._bank_holidays() if self._bank_holidays is not None else None
+        dialog = SettingsDialog(self._settings, clock=self._clock, holidays=holidays,
+                                parent=self)
         dialog.setAttribute(QtCore.Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.settings_applied.connect(self._apply_from_dialog)
         dialog.show()

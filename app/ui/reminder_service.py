@@ -5,6 +5,11 @@ caps its own waits too; the cap here holds whatever the engine asks), keeps the 
 state in one JSON file written atomically (so "never twice" survives a restart),
 recomputes on wake and on clock changes, and turns each fired reminder into a
 notification whose buttons come back here: snooze 10 minutes, skip today, start Me Space.
+
+Bank holidays come from the `holidays` source it is given; the app gives it the cache in
+app/storage/bank_holiday_cache.py, so this long-running process never imports the holidays
+package. A year not yet in the cache is filled the first time the engine or the tooltip
+asks about it (after the window has painted), by a child process of ~0.2 s.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from PySide6.QtCore import QObject, Signal
 from app.core.clock import Cancellable, Clock, Scheduler
 from app.core.reminder_engine import ReminderEngine, ReminderStateError
 from app.core.reminders import (
+    BankHolidaySource,
     DayFilter,
     Occurrence,
     OccurrenceKind,
@@ -88,9 +94,10 @@ def day_word(day: datetime, now: datetime) -> str:
     return day.strftime("%a %d %b")
 
 
-def next_break_text(rules: ReminderRules, now: datetime, paused_until: datetime | None) -> str:
+def next_break_text(rules: ReminderRules, now: datetime, paused_until: datetime | None,
+                    holidays: BankHolidaySource | None = None) -> str:
     """The tooltip line: "Next protected break: today 12:00–13:00" (and a pause, if any)."""
-    span = next_protected_break(rules, now, DayFilter(rules))
+    span = next_protected_break(rules, now, DayFilter(rules, holidays))
     if span is None:
         text = "No protected break is set"
     else:
@@ -147,15 +154,23 @@ class ReminderService(QObject):
         notifier: Notifier,
         state_file: Path,
         parent: QObject | None = None,
+        *,
+        holidays: BankHolidaySource | None = None,
     ) -> None:
-        """`scheduler`: a QtScheduler in the app, a FakeScheduler in tests."""
+        """`scheduler`: a QtScheduler in the app, a FakeScheduler in tests.
+
+        `holidays`: where bank holidays come from; the app passes its cache
+        (CachedBankHolidays), the holidays package itself is used when None.
+        """
         super().__init__(parent)
         self._clock = clock
+        self._holidays = holidays
         self._notifier = notifier
         self._state_file = state_file
         self._recent: dict[str, Occurrence] = {}
         self.scheduler = CappedScheduler(scheduler, MAX_WAIT_SECONDS, after=self._after_tick)
-        self.engine = ReminderEngine(rules, clock, self.scheduler, self._on_fire)
+        self.engine = ReminderEngine(rules, clock, self.scheduler, self._on_fire,
+                                     holidays=holidays)
         self._load_state()
         notifier.set_action_handler(self.on_action)
         self._tooltip = ""
@@ -282,7 +297,8 @@ class ReminderService(QObject):
 
     def _update_tooltip(self) -> None:
         now = self._clock.now()
-        text = next_break_text(self.engine.rules, now, self.engine.paused_until)
+        text = next_break_text(self.engine.rules, now, self.engine.paused_until,
+                               self._holidays)
         if text != self._tooltip:
             self._tooltip = text
             self.tooltip_changed.emit(text)

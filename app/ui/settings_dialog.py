@@ -56,6 +56,7 @@ from app.core.reminders import (
     MAX_HEADS_UP_MINUTES,
     NATIONS,
     BankHolidays,
+    BankHolidaySource,
     DayFilter,
     ReminderRuleError,
     ReminderRules,
@@ -314,9 +315,12 @@ class SettingsDialog(QDialog):
         settings: Settings,
         *,
         clock: Clock | None = None,
+        holidays: BankHolidaySource | None = None,
         parent: QWidget | None = None,
     ) -> None:
+        """`holidays`: where bank-holiday dates come from (the holidays package if None)."""
         super().__init__(parent)
+        self._holidays = holidays
         self.setWindowTitle("Settings")
         self.setObjectName("settings-dialog")
         self._clock: Clock = clock or SystemClock()
@@ -602,7 +606,7 @@ class SettingsDialog(QDialog):
             self.holidays_upcoming.setText("Reminders come on bank holidays as on any other day.")
             return
         filt = DayFilter(ReminderRules(bank_holidays=BankHolidays(True, nation),
-                                       timezone=self._system_zone))
+                                       timezone=self._system_zone), self._holidays)
         today = self._clock.now().date()
         found: list[str] = []
         for n in range(400):
@@ -944,10 +948,11 @@ class SettingsDialog(QDialog):
             self.journal_next.setText("")
             return
         now = self._clock.now()
-        span = next_protected_break(rules, now)
+        days = DayFilter(rules, self._holidays)
+        span = next_protected_break(rules, now, days)
         self.preview.setText(describe_next_break(span, now, rules.zone))
-        journal = next(
-            (o for o in next_occurrences(rules, now, limit=200) if o.rule == JOURNAL_RULE), None)
+        journal = next((o for o in next_occurrences(rules, now, limit=200, days=days)
+                        if o.rule == JOURNAL_RULE), None)
         self.journal_next.setText(
             f"Next journal reminder: {journal.due:%a} {journal.due.day} {journal.due:%b %Y} "
             f"at {journal.due:%H:%M}." if journal is not None else

@@ -173,3 +173,64 @@ def test_unknown_time_zone_in_rules(tmp_path):
     assert out.returncode == 2
     assert "reminders.timezone: expected an IANA time zone" in out.stderr
     assert "'Mars/Olympus'" in out.stderr
+
+
+def test_bank_holidays_json_is_the_package_table_per_year(tmp_path):
+    from importlib import metadata
+
+    import holidays
+
+    out = run("reminders", "bank-holidays", "--nation", "scotland", "--years", "2026", "2027",
+              "--json", data_dir=tmp_path)
+    assert out.returncode == 0, out.stderr
+    assert out.stderr == ""
+    answer = json.loads(out.stdout)
+    assert answer["holidays_version"] == metadata.version("holidays")
+    assert answer["nation"] == "scotland"
+    assert sorted(answer["years"]) == ["2026", "2027"]
+    for year in (2026, 2027):
+        table = holidays.country_holidays("GB", subdiv="SCT", years=year)
+        assert answer["years"][str(year)] == {d.isoformat(): str(n) for d, n in table.items()}
+    assert answer["years"]["2026"]["2026-11-30"] == "Saint Andrew's Day"
+    assert not (tmp_path / "config").exists(), "it reads no settings and writes nothing"
+
+
+def test_bank_holidays_as_text_one_line_a_day(tmp_path):
+    out = run("reminders", "bank-holidays", "--nation", "england", "--years", "2026",
+              data_dir=tmp_path)
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.splitlines()
+    assert lines[0] == "Thu 2026-01-01  New Year's Day"
+    assert "Fri 2026-12-25  Christmas Day" in lines
+    assert len(lines) == 9
+
+
+def test_bank_holidays_is_in_the_help(tmp_path):
+    out = run("reminders", "--help", data_dir=tmp_path)
+    assert out.returncode == 0
+    assert "bank-holidays" in out.stdout
+    out = run("reminders", "bank-holidays", "--help", data_dir=tmp_path)
+    assert out.returncode == 0
+    assert "--nation NATION" in out.stdout and "--json" in out.stdout
+
+
+def test_bank_holidays_bad_input_is_one_line_naming_the_option(tmp_path):
+    cases = {
+        ("--nation", "cornwall", "--years", "2026"):
+            "--nation: expected one of england, scotland, wales, northern-ireland, "
+            "got 'cornwall'",
+        ("--years", "2026"):
+            "--nation: expected one of england, scotland, wales, northern-ireland, got nothing",
+        ("--nation", "wales"): "--years: expected one or more years from 1950 to 2200, "
+                               "got nothing",
+        ("--nation", "wales", "--years", "2026", "twenty"):
+            "--years: expected a year from 1950 to 2200, got 'twenty'",
+        ("--nation", "wales", "--years", "1066"):
+            "--years: expected a year from 1950 to 2200, got '1066'",
+    }
+    for args, message in cases.items():
+        out = run("reminders", "bank-holidays", *args, "--json", data_dir=tmp_path)
+        assert out.returncode == 2, args
+        assert out.stdout == ""
+        assert out.stderr.splitlines() == [
+            f"compassion-companion: reminders bank-holidays: {message}"], args

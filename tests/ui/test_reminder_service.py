@@ -4,9 +4,13 @@ and the notification buttons reach the engine. Plus the sleep watcher's two sour
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
+import sys
 from datetime import UTC, datetime, time
+from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtDBus import QDBusConnection, QDBusMessage
@@ -19,6 +23,7 @@ from app.core.reminders import (
 )
 from app.platform.notifications import SKIP, SNOOZE, START_ME_SPACE, NullNotifier
 from app.platform.sleep_watcher import LOGIND_INTERFACE, LOGIND_PATH, LOGIND_SERVICE, SleepWatcher
+from app.storage.bank_holiday_cache import CachedBankHolidays
 from app.ui.reminder_service import MAX_WAIT_SECONDS, ReminderService, next_break_text
 from tests.fakes import FakeClock, FakeScheduler
 
@@ -28,6 +33,7 @@ RULES = ReminderRules(
     timezone="UTC",
 )
 MONDAY_9 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+REPO = Path(__file__).resolve().parents[2]
 
 
 class Rig:
@@ -219,3 +225,94 @@ def test_logind_sleep_and_resume_over_dbus(qapp, qtbot, private_bus, tmp_path):
     finally:
         QDBusConnection.disconnectFromBus("watcher")
         QDBusConnection.disconnectFromBus("fake-logind")
+
+
+# -- bank holidays without the holidays package in this process ----------------------------
+
+
+class StaffDays:
+    """A bank-holiday source with one made-up holiday, counting what it is asked."""
+
+    def __init__(self, day) -> None:
+        self.day = day
+        self.asked: list[tuple[str, int]] = []
+
+    def dates(self, nation, year):
+        self.asked.append((nation, year))
+        return {self.day: "Staff day"} if year == self.day.year else {}
+
+
+def test_the_given_source_decides_the_reminders_and_the_tooltip(qapp, tmp_path):
+    from app.core.reminders import BankHolidays
+
+    rules = ReminderRules(windows=RULES.windows, timezone="UTC",
+                          bank_holidays=BankHolidays(skip=True, nation="wales"))
+    clock = FakeClock(datetime(2026, 3, 2, 13, 30, tzinfo=UTC))  # Monday, after lunch
+    source = StaffDays(datetime(2026, 3, 3).date())  # Tuesday
+    service = ReminderService(rules, clock, FakeScheduler(clock), NullNotifier(),
+                              tmp_path / "reminders.json", holidays=source)
+    service.start()
+    assert service.tooltip == "Next protected break: Wednesday 12:00–13:00"
+    nxt = service.engine.next_due()
+    assert nxt is not None and nxt.key == "heads_up/Lunch/2026-03-04"
+    assert set(source.asked) == {("wales", 2026)}
+
+
+GUI_SIDE = """
+import json, sys
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+from PySide6.QtWidgets import QApplication
+from app.core.reminders import default_rules
+from app.platform.notifications import NullNotifier
+from app.storage.bank_holiday_cache import CachedBankHolidays
+from app.ui.reminder_service import ReminderService
+from tests.fakes import FakeClock, FakeScheduler
+
+app = QApplication([])
+folder = Path(sys.argv[1])
+cached = sys.argv[2] == "cached"
+holidays = CachedBankHolidays(folder / "bank-holidays.json") if cached else None
+# Christmas Eve 2026, after lunch: Fri 25 and Mon 28 (Boxing Day observed) are bank holidays.
+clock = FakeClock(datetime(2026, 12, 24, 13, 30, tzinfo=ZoneInfo("Europe/London")))
+service = ReminderService(default_rules("Europe/London"), clock, FakeScheduler(clock),
+                          NullNotifier(), folder / "reminders.json", holidays=holidays)
+service.start()
+print(json.dumps({
+    "next": service.engine.next_due().key,
+    "tooltip": service.tooltip,
+    "holidays_loaded": sorted(m for m in sys.modules if m.split(".")[0] == "holidays"),
+    "children": holidays.runs if holidays is not None else None,
+}))
+"""
+
+
+def run_gui_side(folder, how: str) -> dict[str, Any]:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    out = subprocess.run([sys.executable, "-c", GUI_SIDE, str(folder), how], cwd=REPO, env=env,
+                         capture_output=True, text=True, timeout=120, check=False)
+    assert out.returncode == 0, out.stderr
+    answer: dict[str, Any] = json.loads(out.stdout)
+    return answer
+
+
+def test_the_gui_side_never_imports_holidays_on_a_warm_cache(tmp_path):
+    CachedBankHolidays(tmp_path / "bank-holidays.json").dates("england", 2026)  # warm it
+    warm = run_gui_side(tmp_path, "cached")
+    assert warm["holidays_loaded"] == []
+    assert warm["children"] == 0
+    assert warm["next"] == "heads_up/Lunch/2026-12-29"
+    assert warm["tooltip"] == "Next protected break: Tuesday 12:00–13:00"
+    # The same without the cache: the same answer, with the package loaded in-process.
+    direct = run_gui_side(tmp_path, "direct")
+    assert (direct["next"], direct["tooltip"]) == (warm["next"], warm["tooltip"])
+    assert "holidays" in direct["holidays_loaded"]
+
+
+def test_the_gui_side_fills_a_cold_cache_with_a_child_not_the_package(tmp_path):
+    cold = run_gui_side(tmp_path, "cached")
+    assert cold["holidays_loaded"] == []
+    assert cold["children"] == 1
+    assert cold["next"] == "heads_up/Lunch/2026-12-29"
+    assert (tmp_path / "bank-holidays.json").is_file()

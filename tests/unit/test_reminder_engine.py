@@ -574,3 +574,50 @@ def test_random_ticks_jumps_and_resumes_never_fire_a_key_twice(start, actions, d
         assert json.loads(json.dumps(state)) == state
     rig.scheduler.advance(26 * 3600)
     assert_never_twice_never_late(rig)
+
+
+# -- bank holidays from an injected source -------------------------------------------------
+
+
+class PackageDates:
+    """A BankHolidaySource that answers from the package's tables and counts the questions."""
+
+    def __init__(self, extra: dict[date, str] | None = None) -> None:
+        self.extra = extra or {}
+        self.asked: list[tuple[str, int]] = []
+
+    def dates(self, nation: str, year: int) -> dict[date, str]:
+        self.asked.append((nation, year))
+        table = holidays.country_holidays("GB", subdiv="ENG", years=year)
+        out = {d: str(n) for d, n in table.items()}
+        out.update({d: n for d, n in self.extra.items() if d.year == year})
+        return out
+
+
+def test_year_with_an_injected_source_fires_exactly_what_the_package_year_fires(year):
+    source = PackageDates()
+    rig = Rig(local(2026, 1, 1))
+    rig.engine = ReminderEngine(default_rules("Europe/London"), rig.clock, rig.scheduler,
+                                rig._on_fire, holidays=source)
+    rig.engine.start()
+    rig.run_until(local(2027, 1, 1))
+    assert rig.fired_keys() == year.fired_keys()
+    assert [when for _, when in rig.fired] == [when for _, when in year.fired]
+    assert sorted(set(source.asked)) == [("england", 2025), ("england", 2026),
+                                         ("england", 2027)]
+    assert len(source.asked) == len(set(source.asked))  # each year asked once
+
+
+def test_the_source_decides_and_survives_new_rules():
+    staff_day = date(2026, 6, 10)  # a Wednesday, a holiday only in this source
+    source = PackageDates({staff_day: "Staff day"})
+    rig = Rig(local(2026, 6, 9, 13, 30))
+    rig.engine = ReminderEngine(default_rules("Europe/London"), rig.clock, rig.scheduler,
+                                rig._on_fire, holidays=source)
+    rig.engine.start()
+    assert rig.next_key() == "heads_up/Lunch/2026-06-11"
+    rig.engine.set_rules(replace(default_rules("Europe/London"), timezone="Europe/London"))
+    assert rig.next_key() == "heads_up/Lunch/2026-06-11"
+    rig.run_until(local(2026, 6, 12))
+    assert not any(key.endswith("/2026-06-10") for key in rig.fired_keys())
+    assert "window_start/Lunch/2026-06-11" in rig.fired_keys()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
+from importlib import metadata
 from itertools import pairwise
 from zoneinfo import ZoneInfo
 
@@ -14,8 +15,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.core.reminders import (
+    NATIONS,
     BankHolidays,
     DailyPause,
+    DayFilter,
+    HolidaysPackage,
     JournalReminder,
     OccurrenceKind,
     ProtectedWindow,
@@ -380,3 +384,60 @@ def test_next_protected_break_for_the_tooltip():
     # Christmas Eve afternoon: past Christmas, the weekend and Boxing Day (observed).
     assert break_start(r, local(2026, 12, 24, 14)) == local(2026, 12, 29, 12)
     assert next_protected_break(rules(windows=()), local(2026, 6, 5)) is None
+
+
+# -- where bank holidays come from ---------------------------------------------------------
+
+
+class FakeBankHolidays:
+    """A BankHolidaySource with dates given by the test; records what it was asked."""
+
+    def __init__(self, dates: dict[date, str]) -> None:
+        self._dates = dates
+        self.asked: list[tuple[str, int]] = []
+
+    def dates(self, nation: str, year: int) -> dict[date, str]:
+        self.asked.append((nation, year))
+        return {d: name for d, name in self._dates.items() if d.year == year}
+
+
+def test_day_filter_asks_the_injected_source_once_per_year():
+    made_up = date(2026, 6, 10)  # a Wednesday no real table lists
+    source = FakeBankHolidays({made_up: "Staff day", date(2027, 1, 1): "New Year"})
+    days = DayFilter(rules(bank_holidays=BankHolidays(skip=True, nation="wales")), source)
+    assert occurrences_on(rules(), made_up, days) == []
+    assert days.bank_holiday(made_up) == "Staff day"
+    assert days.bank_holiday(date(2026, 12, 25)) is None  # the source says no, so no
+    assert days.skipped(date(2027, 1, 1))
+    assert source.asked == [("wales", 2026), ("wales", 2027)]
+
+
+def test_day_filter_with_a_source_asks_nothing_when_holidays_are_not_skipped():
+    source = FakeBankHolidays({date(2026, 6, 10): "Staff day"})
+    keep = rules(bank_holidays=BankHolidays(skip=False))
+    assert occurrences_on(keep, date(2026, 6, 10), DayFilter(keep, source))
+    assert source.asked == []
+
+
+def test_next_break_and_quiet_days_with_an_injected_source():
+    source = FakeBankHolidays({date(2026, 6, 10): "Staff day"})
+    leave = rules(quiet_days=QuietDays(((date(2026, 6, 11), date(2026, 6, 12)),)))
+    span = next_protected_break(leave, local(2026, 6, 9, 14), DayFilter(leave, source))
+    # Wed 10: the source's holiday; Thu 11 and Fri 12: leave; then the weekend.
+    assert span is not None and span[0] == local(2026, 6, 15, 12)
+
+
+def test_the_package_source_matches_the_package_table_day_by_day():
+    package = HolidaysPackage()
+    for nation, subdiv in NATIONS.items():
+        table = holidays.country_holidays("GB", subdiv=subdiv, years=range(2024, 2031))
+        mine = {d: n for year in range(2024, 2031) for d, n in package.dates(nation, year).items()}
+        assert mine == {d: str(n) for d, n in table.items()}, nation
+        assert all(d.year == year for year in range(2024, 2031)
+                   for d in package.dates(nation, year))
+
+
+def test_the_package_source_names_a_bad_nation():
+    with pytest.raises(ValueError, match=r"nation: expected one of england.*got 'cornwall'"):
+        HolidaysPackage().dates("cornwall", 2026)
+    assert HolidaysPackage().version() == metadata.version("holidays")
