@@ -44,6 +44,9 @@ def _options_parser(*, add_help: bool) -> argparse.ArgumentParser:
                         "where the desktop has no tray, the window opens")
     # For the start-up benchmark and screenshots: quit once the window has been shown.
     parser.add_argument("--exit-when-shown", action="store_true", help=argparse.SUPPRESS)
+    # For the tray session test: restart lean this many seconds after closing to the tray.
+    parser.add_argument("--idle-restart-after", type=float, metavar="SECONDS",
+                        help=argparse.SUPPRESS)
     return parser
 
 
@@ -155,6 +158,16 @@ def _validate(paths: list[Path]) -> int:
     return EXIT_BAD_INPUT if bad else EXIT_OK
 
 
+def _relaunch_options(args: argparse.Namespace) -> list[str]:
+    """The options a copy of this app needs to be the same app (its data, its logging)."""
+    options = ["--data-dir", str(Path(args.data_dir).resolve())] if args.data_dir else []
+    if args.verbose:
+        options.append("--verbose")
+    if args.idle_restart_after is not None:
+        options += ["--idle-restart-after", str(args.idle_restart_after)]
+    return options
+
+
 def _gui(args: argparse.Namespace, paths: AppPaths) -> int:
     from app.platform import startup_checks as checks
     from app.platform.logs import hold_logging
@@ -182,6 +195,7 @@ def _gui(args: argparse.Namespace, paths: AppPaths) -> int:
     try:
         return run_gui(paths, Resources.locate(), open_practice=practice_id,
                        exit_when_shown=args.exit_when_shown, open_log=held.open_log,
-                       in_tray=args.tray)
+                       in_tray=args.tray, relaunch_options=_relaunch_options(args),
+                       idle_restart_seconds=args.idle_restart_after)
     finally:
         held.open_log()  # a run that ended before its first paint still leaves its log

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -35,6 +35,7 @@ if TYPE_CHECKING:  # these load when first needed (the window: not at all in the
     from app.platform.autostart import Autostart
     from app.platform.notifications import Notifier
     from app.ui.desktop_integration import DesktopIntegration
+    from app.ui.idle_restart import IdleRestart
     from app.ui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
@@ -50,8 +51,18 @@ class Companion:
         self, app: QApplication, paths: AppPaths, resources: Resources,
         clock: Clock | None = None, *, notifier: Notifier | None = None,
         instance: SingleInstance | None = None, autostart: Autostart | None = None,
+        relaunch_options: Sequence[str] = (), idle_restart_seconds: float | None = None,
     ) -> None:
+        """Load settings and the library; the window and the tray come when needed.
+
+        `relaunch_options`: the command-line options a lean copy of this app needs (the data
+        folder); `idle_restart_seconds` overrides how long the window must have been closed
+        to the tray before the app restarts lean (app/ui/idle_restart.py).
+        """
         self.app = app
+        self._relaunch_options = tuple(relaunch_options)
+        self._idle_restart_seconds = idle_restart_seconds
+        self.idle_restart: IdleRestart | None = None
         self.clock: Clock = clock or SystemClock()
         self.paths = paths
         self.resources = resources
@@ -202,6 +213,42 @@ class Companion:
         desktop = self.ensure_desktop()
         desktop.say_no_tray_once()
         desktop.start()
+        if self.instance is not None and desktop.tray.available and self.idle_restart is None:
+            self.idle_restart = self._make_idle_restart(desktop, self.instance)
+
+    def _make_idle_restart(self, desktop: DesktopIntegration,
+                           instance: SingleInstance) -> IdleRestart:
+        from app.ui.idle_restart import RESTART_AFTER_SECONDS, IdleRestart
+
+        def command() -> list[str]:
+            from app.platform.autostart import current_launch_command
+
+            return [*current_launch_command(), *self._relaunch_options, "--tray"]
+
+        def pause() -> None:
+            desktop.reminders.stop()  # stops and saves: the copy reads the state
+
+        restart = IdleRestart(
+            command, instance, is_idle=self._idle_in_tray, pause=pause,
+            resume=desktop.reminders.start, quit=desktop.quit,
+            after_seconds=self._idle_restart_seconds or RESTART_AFTER_SECONDS, parent=desktop)
+        desktop.went_to_tray.connect(restart.arm)
+        desktop.came_back.connect(restart.disarm)
+        return restart
+
+    def _idle_in_tray(self) -> bool:
+        """Closed to the tray with nothing under way and no dialog open.
+
+        Only dialogs and main windows count: on X11 the tray icon is itself a visible
+        top-level widget.
+        """
+        from PySide6.QtWidgets import QDialog, QMainWindow
+
+        window = self._window
+        if window is None or window.isVisible() or window.busy():
+            return False
+        return not any(w.isVisible() and isinstance(w, (QDialog, QMainWindow))
+                       for w in self.app.topLevelWidgets())
 
     def quit(self) -> None:
         """Quit for real (a logout, a signal): the window closes instead of hiding."""
@@ -298,6 +345,8 @@ def run_gui(
     exit_when_shown: bool = False,
     open_log: Callable[[], None] | None = None,
     in_tray: bool = False,
+    relaunch_options: Sequence[str] = (),
+    idle_restart_seconds: float | None = None,
 ) -> int:
     """Run the app until the person quits; returns the exit code.
 
@@ -312,7 +361,9 @@ def run_gui(
         log.info("handed %r to the running instance", command)
         return 0
     try:
-        companion = Companion(app, paths, resources, instance=instance)
+        companion = Companion(app, paths, resources, instance=instance,
+                              relaunch_options=relaunch_options,
+                              idle_restart_seconds=idle_restart_seconds)
     except Exception:  # the last safety net: say it in a window and in the log
         if open_log is not None:
             open_log()

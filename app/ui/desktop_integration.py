@@ -10,7 +10,7 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QIcon
 from PySide6.QtWidgets import QApplication
 
@@ -55,10 +55,11 @@ class _CloseToTray(QObject):
     """Closing the window hides it (tray) or minimises it (no tray) unless quitting."""
 
     def __init__(self, has_tray: Callable[[], bool], quitting: Callable[[], bool],
-                 parent: QObject) -> None:
+                 hidden: Callable[[], None], parent: QObject) -> None:
         super().__init__(parent)
         self._has_tray = has_tray
         self._quitting = quitting
+        self._hidden = hidden
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """Intercept the window's close event."""
@@ -72,6 +73,7 @@ class _CloseToTray(QObject):
         event.ignore()
         if self._has_tray():
             window.hide()  # type: ignore[attr-defined]
+            self._hidden()
         else:
             window.showMinimized()  # type: ignore[attr-defined]
         return True
@@ -79,6 +81,9 @@ class _CloseToTray(QObject):
 
 class DesktopIntegration(QObject):
     """Owns the tray, the notifier, the sleep watcher, the reminders and the instance socket."""
+
+    went_to_tray = Signal()  # the person closed the window; the app lives on in the tray
+    came_back = Signal()  # the window was brought forward again
 
     def __init__(
         self,
@@ -133,7 +138,7 @@ class DesktopIntegration(QObject):
         else:
             log.warning("no system tray on this desktop: the window stays open instead")
         self._close_filter = _CloseToTray(lambda: self.tray.available, lambda: self.quitting,
-                                          self)
+                                          self.went_to_tray.emit, self)
 
     def _wire(self) -> None:
         tray, reminders = self.tray, self.reminders
@@ -209,6 +214,7 @@ class DesktopIntegration(QObject):
     def show_window(self) -> None:
         """Bring the window forward (building it if the app started in the tray)."""
         window = self._shown_window()
+        self.came_back.emit()
         if window.isMinimized():
             window.showNormal()
         window.show()

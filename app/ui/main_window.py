@@ -488,6 +488,11 @@ class MainWindow(QMainWindow):
             self.show_journal()
             self.journal_view.ask_restore()
 
+    def busy(self) -> bool:
+        """Whether something is under way a restart would cut short: a practice, an open journal."""
+        journal_open = self.journal_view is not None and self.journal_view.state == "open"
+        return self.player is not None or journal_open
+
     def lock_journal(self) -> None:
         """Lock the journal now (the menu, and the machine going to sleep)."""
         if self.journal_view is not None:

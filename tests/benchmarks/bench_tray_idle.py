@@ -8,17 +8,19 @@ The app is measured in each idle state it can be in:
 - window open (as after `python -m app`): the upper bound;
 - window closed to the tray: the window is closed the way a window manager's close button
   does it (a WM_DELETE_WINDOW message; Xvfb has no window manager), so the app hides it;
+  it has not yet been closed long enough to restart lean (15 minutes by default);
+- closed, restarted lean: the same, with the restart after 2 s (`--idle-restart-after`);
+  the copy with --tray that took over is measured;
 - started with `--tray` (as at login), when `python -m app --help` lists that option.
 Run with `make bench`; IDLE_SECONDS shortens the wait for a quick look.
 """
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -26,11 +28,14 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO))
+
+from tests.x11_close import close_like_a_window_manager  # noqa: E402
+
 APP_NAME = "Compassion Companion"  # the main window's title
 IDLE_SECONDS = float(os.environ.get("IDLE_SECONDS", "60"))
 SETTLE_SECONDS = 8.0
 AFTER_CLOSE_SECONDS = 4.0
-CLIENT_MESSAGE = 33  # X11 event type
 MEMORY_TARGET = 1.3
 CPU_TARGET = 0.05  # seconds per idle minute
 
@@ -60,41 +65,6 @@ def rss_mib(pid: int) -> float:
     raise RuntimeError(f"no VmRSS for {pid}")
 
 
-class _ClientMessage(ctypes.Structure):
-    _fields_ = [("type", ctypes.c_int), ("serial", ctypes.c_ulong), ("send_event", ctypes.c_int),
-                ("display", ctypes.c_void_p), ("window", ctypes.c_ulong),
-                ("message_type", ctypes.c_ulong), ("format", ctypes.c_int),
-                ("data", ctypes.c_long * 5)]
-
-
-class _XEvent(ctypes.Union):
-    _fields_ = [("xclient", _ClientMessage), ("pad", ctypes.c_long * 24)]
-
-
-def close_like_a_window_manager(display: str, window: int) -> None:
-    """Send WM_DELETE_WINDOW, as a window manager's close button does (Xvfb runs none)."""
-    xlib = ctypes.CDLL(ctypes.util.find_library("X11") or "libX11.so.6")
-    xlib.XOpenDisplay.restype = ctypes.c_void_p
-    xlib.XOpenDisplay.argtypes = [ctypes.c_char_p]
-    xlib.XInternAtom.restype = ctypes.c_ulong
-    xlib.XInternAtom.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int]
-    xlib.XSendEvent.argtypes = [ctypes.c_void_p, ctypes.c_ulong, ctypes.c_int, ctypes.c_long,
-                                ctypes.POINTER(_XEvent)]
-    xlib.XFlush.argtypes = xlib.XCloseDisplay.argtypes = [ctypes.c_void_p]
-    connection = xlib.XOpenDisplay(display.encode())
-    if not connection:
-        raise SystemExit(f"bench_tray_idle: cannot open display {display}")
-    event = _XEvent()
-    event.xclient.type = CLIENT_MESSAGE
-    event.xclient.window = window
-    event.xclient.message_type = xlib.XInternAtom(connection, b"WM_PROTOCOLS", False)
-    event.xclient.format = 32
-    event.xclient.data[0] = xlib.XInternAtom(connection, b"WM_DELETE_WINDOW", False)
-    xlib.XSendEvent(connection, window, False, 0, ctypes.byref(event))
-    xlib.XFlush(connection)
-    xlib.XCloseDisplay(connection)
-
-
 def visible_main_windows(env: dict[str, str], pid: int) -> list[int]:
     """The app's visible top-level windows named for it and wider than a tray icon."""
     def run(*command: str) -> str:
@@ -110,6 +80,18 @@ def visible_main_windows(env: dict[str, str], pid: int) -> list[int]:
     return windows
 
 
+def copy_pid(log_file: Path, deadline_seconds: float = 60) -> int:
+    """The lean copy's process id, from the log line of the app that started it."""
+    deadline = time.monotonic() + deadline_seconds
+    while time.monotonic() < deadline:
+        text = log_file.read_text(encoding="utf-8") if log_file.exists() else ""
+        found = re.search(r"the lean copy \(pid (\d+)\) has taken over", text)
+        if found:
+            return int(found.group(1))
+        time.sleep(0.5)
+    raise SystemExit(f"bench_tray_idle: no lean copy took over ({log_file})")
+
+
 def has_tray_option() -> bool:
     """Whether this version of the app can start straight into the tray."""
     shown = subprocess.run([sys.executable, "-m", "app", "--help"], cwd=REPO,
@@ -123,6 +105,7 @@ def main() -> int:
             raise SystemExit(f"bench_tray_idle: {tool} is missing (apt-get install it)")
     tray_option = has_tray_option()
     procs: list[subprocess.Popen[bytes]] = []
+    copies: list[int] = []  # the lean copies the app started itself
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
         env = {k: v for k, v in os.environ.items() if not k.startswith(("DBUS_", "QT_"))}
@@ -150,8 +133,9 @@ def main() -> int:
             runs: dict[str, subprocess.Popen[bytes]] = {}
             runs["bare"] = subprocess.Popen([sys.executable, str(bare_script)], env=env,
                                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            states = {"open": [], "closed": []} if not tray_option else {
-                "open": [], "closed": [], "tray": ["--tray"]}
+            states = {"open": [], "closed": [], "lean": ["--idle-restart-after", "2"]}
+            if tray_option:
+                states["tray"] = ["--tray"]
             for state, extra in states.items():
                 runs[state] = subprocess.Popen(
                     [sys.executable, "-m", "app", "--data-dir", str(tmp / state), *extra],
@@ -161,22 +145,28 @@ def main() -> int:
             for proc in runs.values():
                 if proc.poll() is not None:
                     raise SystemExit(f"bench_tray_idle: {proc.args!r} ended early")
-            windows = visible_main_windows(env, runs["closed"].pid)
-            if not windows:
-                raise SystemExit("bench_tray_idle: the app's window was not found to close")
-            for window in windows:
-                close_like_a_window_manager(env["DISPLAY"], window)
+            for state in ("closed", "lean"):
+                windows = visible_main_windows(env, runs[state].pid)
+                if not windows:
+                    raise SystemExit("bench_tray_idle: the app's window was not found to close")
+                for window in windows:
+                    close_like_a_window_manager(env["DISPLAY"], window)
             time.sleep(AFTER_CLOSE_SECONDS)
             if visible_main_windows(env, runs["closed"].pid):
                 raise SystemExit("bench_tray_idle: the window did not go to the tray on close")
             if runs["closed"].poll() is not None:
                 raise SystemExit("bench_tray_idle: closing the window ended the app")
-            start = {name: cpu_seconds(p.pid) for name, p in runs.items()}
+            pids = {name: proc.pid for name, proc in runs.items()}
+            pids["lean"] = copy_pid(tmp / "lean" / "logs" / "compassion-companion.log")
+            copies.append(pids["lean"])
+            start = {name: cpu_seconds(pid) for name, pid in pids.items()}
             time.sleep(IDLE_SECONDS)
             minutes = IDLE_SECONDS / 60
-            figures = {name: (rss_mib(p.pid), (cpu_seconds(p.pid) - start[name]) / minutes)
-                       for name, p in runs.items()}
+            figures = {name: (rss_mib(pid), (cpu_seconds(pid) - start[name]) / minutes)
+                       for name, pid in pids.items()}
         finally:
+            for pid in copies:
+                os.kill(pid, signal.SIGTERM)
             for proc in reversed(procs):
                 proc.terminate()
             for proc in reversed(procs):
@@ -185,7 +175,8 @@ def main() -> int:
                 except subprocess.TimeoutExpired:
                     proc.kill()
     labels = {"bare": "bare PySide6 tray icon", "open": "app, window open",
-              "closed": "app, window closed to tray", "tray": "app, started with --tray"}
+              "closed": "app, window closed to tray", "tray": "app, started with --tray",
+              "lean": "app, closed, restarted lean"}
     print(f"idle for {IDLE_SECONDS:.0f} s after {SETTLE_SECONDS:.0f} s to settle, "
           "under Xvfb + trayer + a session bus")
     if not tray_option:

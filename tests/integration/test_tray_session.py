@@ -6,7 +6,8 @@ app runs as `python -m app` with a real reminder rule whose window is under way,
 "break has started" reminder fires at once. Checked from the outside: the icon sits inside
 trayer's panel window, the notification crossed the bus to dunst and dunst showed it, a
 second launch hands over to the first, and Quit from the tray menu (right-click, then Q)
-ends the app.
+ends the app. Started with --tray (as at login) only the icon appears until it is clicked;
+closed to the tray, the app restarts lean and the copy keeps the reminder state.
 
 Nothing here sleeps or polls: every wait blocks on something that happens. Xvfb names its
 display on a pipe (-displayfd), dbus-monitor and `tail -F` of the app's log are read line
@@ -33,6 +34,7 @@ from typing import IO, TypeVar
 import pytest
 
 from app import HOME_ENV_VAR
+from tests.x11_close import close_like_a_window_manager
 
 pytestmark = pytest.mark.integration
 
@@ -343,5 +345,47 @@ def test_start_at_login_goes_to_the_tray_and_opens_on_a_click(desktop: Desktop,
         if app.poll() is None:
             app.kill()
         app.wait(timeout=WAIT_SECONDS)
+        output.join()
+        assert "Traceback" not in output.text, output.text
+
+
+def test_closed_to_the_tray_the_app_restarts_lean_and_keeps_its_place(desktop: Desktop,
+                                                                      tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    lunch_under_way(home)
+    (home / "logs").mkdir(parents=True, mode=0o700)
+    log_file = home / "logs" / "compassion-companion.log"
+    log_file.touch(mode=0o600)
+    log = desktop.watch("the app's log", ["tail", "-n", "+1", "-F", str(log_file)])
+    env = {**desktop.env, HOME_ENV_VAR: str(home)}
+    app = subprocess.Popen([sys.executable, "-m", "app", "--idle-restart-after", "0.5"],
+                           env=env, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    assert app.stdout is not None
+    output = LineWatch(app.stdout, "the app")
+    copy_pid = 0
+    try:
+        desktop.bus.wait_for("the break reminder", notify_call)
+        window = desktop.find_window("the main window", "--name", "^Compassion Companion$")
+        close_like_a_window_manager(desktop.env["DISPLAY"], int(window))
+
+        # Half a second after closing: a copy with --tray takes over, this one ends cleanly.
+        taken_over = log.wait_for("the copy taking over", lambda text: re.search(
+            r"the lean copy \(pid (\d+)\) has taken over", text))
+        copy_pid = int(taken_over.group(1))
+        assert app.wait(timeout=WAIT_SECONDS) == 0
+        log.wait_for("the copy's tray icon (its first reminder check is done by then)",
+                     lambda text: "tray icon geometry" in text.partition("started in the tray")[2])
+        windows = desktop.run("xdotool", "search", "--onlyvisible", "--name",
+                              "^Compassion Companion$")
+        assert windows.stdout.split() == []  # lean: no window until asked for
+        # The copy read the saved state: the break it was told about is not told again.
+        assert desktop.bus.text.count(f'string "{SUMMARY}"') == 1
+    finally:
+        if app.poll() is None:
+            app.kill()
+        app.wait(timeout=WAIT_SECONDS)
+        if copy_pid:
+            os.kill(copy_pid, 15)  # SIGTERM, as at logout
+            log.wait_for("the copy to quit", lambda text: "quitting on SIGTERM" in text)
         output.join()
         assert "Traceback" not in output.text, output.text

@@ -1,0 +1,116 @@
+"""Give the memory back after the window has been used: restart into the tray when idle.
+
+Once built, the window keeps about 15 MiB of the process for good (Qt's and Python's heaps
+do not shrink when it is closed; only a new process starts lean). So when the window has
+been closed to the tray for a while and nothing is under way, the app starts a copy of
+itself with --tray, waits until the copy answers on the single-instance socket, and quits.
+The reminders stop and save their state first, so nothing fires twice and nothing is lost;
+if the copy does not answer in time, this process takes everything back and carries on.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from typing import Final
+
+from PySide6.QtCore import QObject, QProcess, QTimer
+
+from app.platform.single_instance import TRAY, SingleInstance, hand_over, nobody_listens
+
+log = logging.getLogger(__name__)
+
+#: Closed to the tray this long (and idle) before the app restarts lean.
+RESTART_AFTER_SECONDS: Final = 15 * 60
+#: How long the copy has to answer before this process carries on instead.
+COPY_DEADLINE_SECONDS: Final = 30.0
+COPY_CHECK_MS: Final = 200
+
+
+class IdleRestart(QObject):
+    """Arm when the window goes to the tray, disarm when it comes back; restart when due."""
+
+    def __init__(
+        self,
+        command: Callable[[], Sequence[str]],
+        instance: SingleInstance,
+        *,
+        is_idle: Callable[[], bool],
+        pause: Callable[[], None],
+        resume: Callable[[], None],
+        quit: Callable[[], None],
+        after_seconds: float = RESTART_AFTER_SECONDS,
+        copy_deadline_seconds: float = COPY_DEADLINE_SECONDS,
+        parent: QObject | None = None,
+    ) -> None:
+        """`command`: the copy's argv (made when needed); `pause`/`resume`: the reminders."""
+        super().__init__(parent)
+        self._command = command
+        self._instance = instance
+        self._is_idle = is_idle
+        self._pause = pause
+        self._resume = resume
+        self._quit = quit
+        self._due = QTimer(self)
+        self._due.setSingleShot(True)
+        self._due.setInterval(int(after_seconds * 1000))
+        self._due.timeout.connect(self.restart_if_idle)
+        self._copy_check = QTimer(self)
+        self._copy_check.setInterval(COPY_CHECK_MS)
+        self._copy_check.timeout.connect(self._check_copy)
+        self._checks_per_copy = max(1, int(copy_deadline_seconds * 1000 / COPY_CHECK_MS))
+        self._deadline_seconds = copy_deadline_seconds
+        self._checks_left = 0
+        self.copy_pid: int | None = None
+
+    @property
+    def armed(self) -> bool:
+        """Whether a restart is counting down."""
+        return self._due.isActive()
+
+    def arm(self) -> None:
+        """The window went to the tray: count down (again) from the full delay."""
+        self._due.start()
+
+    def disarm(self) -> None:
+        """The window is back: no restart."""
+        self._due.stop()
+
+    def restart_if_idle(self) -> bool:
+        """Restart now if nothing is under way; otherwise count down again. True: started."""
+        if self._copy_check.isActive():
+            return True
+        if not self._is_idle():
+            log.debug("idle restart: something is under way; trying again later")
+            self._due.start()
+            return False
+        argv = list(self._command())
+        log.info("the window has been closed a while: restarting lean in the tray")
+        self._pause()
+        self._instance.close()
+        started, pid = QProcess.startDetached(argv[0], argv[1:])
+        if not started:
+            self._take_back(f"could not start {argv[0]}")
+            return False
+        self.copy_pid = pid
+        self._checks_left = self._checks_per_copy
+        self._copy_check.start()
+        return True
+
+    def _check_copy(self) -> None:
+        name = self._instance.name
+        if not nobody_listens(name) and hand_over(name, TRAY, timeout_ms=COPY_CHECK_MS):
+            self._copy_check.stop()
+            log.info("the lean copy (pid %s) has taken over; this one quits", self.copy_pid)
+            self._quit()
+            return
+        self._checks_left -= 1
+        if self._checks_left <= 0:
+            self._copy_check.stop()
+            self._take_back(f"the copy (pid {self.copy_pid}) did not answer within "
+                            f"{self._deadline_seconds:.0f} s")
+
+    def _take_back(self, reason: str) -> None:
+        log.warning("idle restart abandoned: %s; carrying on in this process", reason)
+        self._instance.listen()
+        self._resume()

@@ -1,0 +1,109 @@
+"""Restarting lean in the tray: a real copy takes over, or this process carries on."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from app.platform.single_instance import SingleInstance
+from app.ui.idle_restart import IdleRestart
+
+REPO = Path(__file__).resolve().parents[2]
+
+COPY = """
+import sys
+from PySide6.QtCore import QCoreApplication, QTimer
+from app.platform.single_instance import SingleInstance
+app = QCoreApplication([])
+copy = SingleInstance(sys.argv[1])
+if copy.listen():
+    copy.command_received.connect(lambda line: QTimer.singleShot(0, app.quit))
+    QTimer.singleShot(20_000, app.quit)
+    app.exec()
+"""
+
+
+class Calls:
+    def __init__(self) -> None:
+        self.made: list[str] = []
+
+    def __call__(self, name: str):
+        return lambda: self.made.append(name)
+
+
+def instance_for(tmp_path: Path) -> SingleInstance:
+    return SingleInstance(f"cc-test-{os.getpid()}-{tmp_path.name}"[:60])
+
+
+def test_a_copy_takes_over_and_this_process_quits(qtbot, tmp_path, monkeypatch):
+    monkeypatch.chdir(REPO)  # the copy imports the app from the source tree
+    first = instance_for(tmp_path)
+    assert first.listen()
+    calls = Calls()
+    restart = IdleRestart(lambda: [sys.executable, "-c", COPY, first.name], first,
+                          is_idle=lambda: True, pause=calls("pause"), resume=calls("resume"),
+                          quit=calls("quit"), after_seconds=0)
+    try:
+        assert restart.restart_if_idle()
+        assert calls.made == ["pause"] and not first.listening  # the copy may take the name
+        qtbot.waitUntil(lambda: "quit" in calls.made, timeout=20_000)
+        assert calls.made == ["pause", "quit"]
+        assert restart.copy_pid is not None and restart.copy_pid > 0
+    finally:
+        first.close()
+
+
+def test_a_copy_that_never_answers_is_given_up_and_nothing_is_lost(qtbot, tmp_path):
+    first = instance_for(tmp_path)
+    assert first.listen()
+    calls = Calls()
+    restart = IdleRestart(lambda: [sys.executable, "-c", "pass"], first,
+                          is_idle=lambda: True, pause=calls("pause"), resume=calls("resume"),
+                          quit=calls("quit"), after_seconds=0, copy_deadline_seconds=0.6)
+    try:
+        assert restart.restart_if_idle()
+        qtbot.waitUntil(lambda: "resume" in calls.made, timeout=10_000)
+        assert calls.made == ["pause", "resume"]
+        assert first.listening  # second launches reach this process again
+    finally:
+        first.close()
+
+
+def test_a_program_that_cannot_start_is_given_up_at_once(tmp_path):
+    first = instance_for(tmp_path)
+    assert first.listen()
+    calls = Calls()
+    restart = IdleRestart(lambda: [str(tmp_path / "no-such-program")], first,
+                          is_idle=lambda: True, pause=calls("pause"), resume=calls("resume"),
+                          quit=calls("quit"))
+    try:
+        assert not restart.restart_if_idle()
+        assert calls.made == ["pause", "resume"] and first.listening
+    finally:
+        first.close()
+
+
+def test_while_something_is_under_way_it_counts_down_again(tmp_path):
+    first = instance_for(tmp_path)
+    calls = Calls()
+    restart = IdleRestart(lambda: ["never-run"], first, is_idle=lambda: False,
+                          pause=calls("pause"), resume=calls("resume"), quit=calls("quit"))
+    assert not restart.restart_if_idle()
+    assert restart.armed and calls.made == []
+    restart.disarm()
+    assert not restart.armed
+
+
+def test_the_app_is_idle_only_when_closed_to_the_tray_with_nothing_under_way(qtbot, companion):
+    window = companion.window
+    window.show()
+    qtbot.waitExposed(window)
+    assert not companion._idle_in_tray()  # on screen
+    practice = window.library.detail.practice
+    assert practice is not None
+    window.start_practice(practice)
+    window.hide()
+    assert not companion._idle_in_tray()  # a practice is open
+    window.close_player()
+    assert companion._idle_in_tray()
