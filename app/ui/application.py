@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QGuiApplication, QIcon
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QWidget
 
 from app import APP_AUTHOR, APP_ID, APP_NAME, APP_SLUG, __version__
 from app.core.clock import Clock, SystemClock
@@ -368,6 +368,8 @@ def run_gui(
         if open_log is not None:
             open_log()
         log.exception("start-up failed")
+        from PySide6.QtWidgets import QMessageBox
+
         QMessageBox.critical(None, APP_NAME, "The app could not start; see the log file in "
                              f"{paths.log_dir}.")
         return 1

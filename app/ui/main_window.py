@@ -12,12 +12,10 @@ from PySide6 import QtCore
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (
-    QFileDialog,
     QFrame,
     QHBoxLayout,
     QLabel,
     QMainWindow,
-    QMessageBox,
     QPushButton,
     QStackedWidget,
     QVBoxLayout,
@@ -317,9 +315,13 @@ class MainWindow(QMainWindow):
 
     def save_guide(self, practice: Practice | None, path: Path | None = None) -> Path | None:
         """Ask where (unless given), write the PDF, and say where it went."""
+        from PySide6.QtWidgets import QMessageBox  # dialogs load when asked for
+
         if practice is None or not practice.is_facilitated:
             return None
         if path is None:
+            from PySide6.QtWidgets import QFileDialog  # dialogs load when asked for
+
             chosen, _filter = QFileDialog.getSaveFileName(
                 self, "Save facilitator guide", str(Path.home() / f"{practice.id}-guide.pdf"),
                 "PDF documents (*.pdf)",
@@ -554,6 +556,8 @@ class MainWindow(QMainWindow):
 
     def show_skipped_details(self) -> None:
         """Every problem, one per line, as `practices validate` prints them."""
+        from PySide6.QtWidgets import QMessageBox
+
         if not self._skipped:
             return
         lines = "\n".join(str(p) for error in self._skipped for p in error.problems)
@@ -565,6 +569,8 @@ class MainWindow(QMainWindow):
 
     def show_about(self) -> None:
         """Name, version and the promise about privacy."""
+        from PySide6.QtWidgets import QMessageBox
+
         QMessageBox.about(
             self, f"About {APP_NAME}",
             f"<p><b>{APP_NAME}</b> {__version__}</p>"
