@@ -41,6 +41,9 @@ CHANNELS = 2
 BUFFER = 1024  # frames: about 23 ms at 44.1 kHz, small enough for prompt bells
 BELL_CHANNEL = 0  # reserved, so narration never takes the bell's channel
 EARLY_END = 1.0  # seconds short of the end beyond which a stop by itself means a broken file
+# How far get_pos may trail the place already shown (the sound server's buffer, after a
+# resume); a larger step back is a real jump (a seek) and is shown.
+BUFFER_LAG_SECONDS = 2.0
 OUTPUT_LOST = (
     "The sound output went away (unplugged, switched off or its sound server stopped); "
     "the practice carries on in silence."
@@ -310,6 +313,10 @@ class PygameAudioPlayer:
             return self._frozen
         if self._check_output():
             return self.position()
+        if self._state is PlayState.PAUSED:
+            # Paused, get_pos counts only what was mixed (it can lag the sound heard by a
+            # buffer, a second with PulseAudio): the place is the one taken at pause or seek.
+            return self._last[0]
         played: list[int] = []
         if not self._guard("reading the position", lambda pg: played.append(
                 pg.mixer.music.get_pos())):
@@ -318,6 +325,8 @@ class PygameAudioPlayer:
             self._stream_stopped()
             return self.position()
         now = clamp(self._offset + played[0] / 1000, self._duration)
+        if self._last[0] - BUFFER_LAG_SECONDS < now < self._last[0]:
+            now = self._last[0]  # just resumed and still a buffer behind: never backwards
         self._last = (now, self._clock.monotonic())
         return now
 

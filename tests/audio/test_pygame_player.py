@@ -81,6 +81,24 @@ def test_fade_out_ends_in_stopped(player, narration, qtbot):
     assert player.notice is None
 
 
+def test_the_place_never_slips_back_by_the_servers_buffer(player, narration, monkeypatch):
+    """With PulseAudio, get_pos counts mixed samples only while paused: a second behind."""
+    player.load(narration)
+    player.play(3.0)
+    monkeypatch.setattr(pygame.mixer.music, "get_pos", lambda: 2000)  # 5.0 s in
+    assert player.position() == pytest.approx(5.0)
+    player.pause()
+    monkeypatch.setattr(pygame.mixer.music, "get_pos", lambda: 1000)  # what was mixed: 4.0
+    assert player.position() == pytest.approx(5.0)
+    player.resume()
+    assert player.position() == pytest.approx(5.0)  # catching up, not slipping back
+    monkeypatch.setattr(pygame.mixer.music, "get_pos", lambda: 2500)
+    assert player.position() == pytest.approx(5.5)
+    player.seek(1.0)  # a real step back is shown as it is
+    monkeypatch.setattr(pygame.mixer.music, "get_pos", lambda: 0)  # the new play() counts anew
+    assert player.position() == pytest.approx(1.0)
+
+
 def test_missing_and_corrupt_files_raise_one_line(player, tmp_path):
     with pytest.raises(AudioUnavailable, match=r"^absent\.ogg: audio file not found$"):
         player.load(tmp_path / "absent.ogg")
