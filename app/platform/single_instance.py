@@ -75,6 +75,11 @@ def hand_over(name: str, command: str, timeout_ms: int = TIMEOUT_MS) -> bool:
     return ACK in answered
 
 
+def try_hand_over(name: str, command: str, timeout_ms: int = TIMEOUT_MS) -> bool:
+    """`hand_over`, without loading QtNetwork where no instance can be listening."""
+    return not nobody_listens(name) and hand_over(name, command, timeout_ms)
+
+
 class SingleInstance(QObject):
     """The listening side; emits `command_received(text)` for each line a launch sends."""
 

@@ -36,7 +36,7 @@ log = logging.getLogger(__name__)
 CACHE_FORMAT: Final = 1
 #: Years fetched on a miss: the missing one and the ones after it, so misses are rare.
 YEARS_PER_FILL: Final = 3
-CHILD_TIMEOUT_SECONDS: Final = 20.0
+CHILD_TIMEOUT_SECONDS: Final = 5.0  # it takes about 0.2 s; the app waits on it
 PACKAGE: Final = "holidays"
 
 _Table = Mapping[date, str]

@@ -24,7 +24,7 @@ from app.platform.single_instance import (
     SingleInstance,
     hand_over,
     instance_name,
-    nobody_listens,
+    try_hand_over,
 )
 from app.storage.library_cache import load_library_cached
 from app.storage.settings_store import SettingsStore
@@ -63,6 +63,8 @@ class Companion:
         self._relaunch_options = tuple(relaunch_options)
         self._idle_restart_seconds = idle_restart_seconds
         self.idle_restart: IdleRestart | None = None
+        #: What this launch would hand to a running app ("show", "tray", "start ID").
+        self.launch_command = SHOW
         self.clock: Clock = clock or SystemClock()
         self.paths = paths
         self.resources = resources
@@ -121,11 +123,6 @@ class Companion:
 
             self._bank_holidays = CachedBankHolidays(self.paths.cache_dir / "bank-holidays.json")
         return self._bank_holidays
-
-    @property
-    def has_window(self) -> bool:
-        """Whether the window has been built (asking does not build it)."""
-        return self._window is not None
 
     def apply(self, settings: Settings, *, at_start: bool = False) -> None:
         """Make the running app look the way the settings say."""
@@ -205,7 +202,7 @@ class Companion:
         at once), this one hands its window over to it and quits.
         """
         if self.instance is not None and not self.instance.listen():
-            if hand_over(self.instance.name, SHOW):
+            if hand_over(self.instance.name, self.launch_command):
                 log.info("another instance started at the same moment; leaving it to that one")
                 self.app.quit()
                 return
@@ -213,7 +210,8 @@ class Companion:
         desktop = self.ensure_desktop()
         desktop.say_no_tray_once()
         desktop.start()
-        if self.instance is not None and desktop.tray.available and self.idle_restart is None:
+        if (self.instance is not None and self.instance.listening and desktop.tray.available
+                and self.idle_restart is None):
             self.idle_restart = self._make_idle_restart(desktop, self.instance)
 
     def _make_idle_restart(self, desktop: DesktopIntegration,
@@ -234,6 +232,7 @@ class Companion:
             after_seconds=self._idle_restart_seconds or RESTART_AFTER_SECONDS, parent=desktop)
         desktop.went_to_tray.connect(restart.arm)
         desktop.came_back.connect(restart.disarm)
+        desktop.reminders.fired.connect(restart.postpone)
         return restart
 
     def _idle_in_tray(self) -> bool:
@@ -246,6 +245,8 @@ class Companion:
 
         window = self._window
         if window is None or window.isVisible() or window.busy():
+            return False
+        if self.app.activePopupWidget() is not None:  # the tray menu is open
             return False
         return not any(w.isVisible() and isinstance(w, (QDialog, QMainWindow))
                        for w in self.app.topLevelWidgets())
@@ -356,8 +357,7 @@ def run_gui(
     app = create_application([APP_SLUG, *sys.argv[1:]])
     instance = SingleInstance(instance_name(paths))
     command = f"start {open_practice}" if open_practice else (TRAY if in_tray else SHOW)
-    if not exit_when_shown and not nobody_listens(instance.name) and hand_over(instance.name,
-                                                                                command):
+    if not exit_when_shown and try_hand_over(instance.name, command):
         log.info("handed %r to the running instance", command)
         return 0
     try:
@@ -373,6 +373,7 @@ def run_gui(
         QMessageBox.critical(None, APP_NAME, "The app could not start; see the log file in "
                              f"{paths.log_dir}.")
         return 1
+    companion.launch_command = command
 
     def after_paint() -> None:  # what the window need not wait for
         from app.platform.quit_signals import quit_on_signals

@@ -211,7 +211,7 @@ class DesktopIntegration(QObject):
 
     # -- what the menu and the notifications ask for ------------------------------------
 
-    def show_window(self) -> None:
+    def show_window(self) -> MainWindow:
         """Bring the window forward (building it if the app started in the tray)."""
         window = self._shown_window()
         self.came_back.emit()
@@ -220,6 +220,7 @@ class DesktopIntegration(QObject):
         window.show()
         window.raise_()
         window.activateWindow()
+        return window
 
     def start_practice(self, practice_id: str) -> None:
         """Open the player on a practice, ready to begin."""
@@ -227,8 +228,7 @@ class DesktopIntegration(QObject):
         self._open_practice(practice_id)
 
     def _trigger(self, name: str, what: str) -> None:
-        self.show_window()
-        window = self._shown_window()
+        window = self.show_window()
         action = getattr(window, name, None)
         if isinstance(action, QAction):
             action.trigger()

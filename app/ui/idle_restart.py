@@ -16,7 +16,7 @@ from typing import Final
 
 from PySide6.QtCore import QObject, QProcess, QTimer
 
-from app.platform.single_instance import TRAY, SingleInstance, hand_over, nobody_listens
+from app.platform.single_instance import TRAY, SingleInstance, try_hand_over
 
 log = logging.getLogger(__name__)
 
@@ -76,6 +76,11 @@ class IdleRestart(QObject):
         """The window is back: no restart."""
         self._due.stop()
 
+    def postpone(self) -> None:
+        """A reminder was just shown: its buttons must keep working, so count down anew."""
+        if self._due.isActive():
+            self._due.start()
+
     def restart_if_idle(self) -> bool:
         """Restart now if nothing is under way; otherwise count down again. True: started."""
         if self._copy_check.isActive():
@@ -98,8 +103,7 @@ class IdleRestart(QObject):
         return True
 
     def _check_copy(self) -> None:
-        name = self._instance.name
-        if not nobody_listens(name) and hand_over(name, TRAY, timeout_ms=COPY_CHECK_MS):
+        if try_hand_over(self._instance.name, TRAY, timeout_ms=COPY_CHECK_MS // 2):
             self._copy_check.stop()
             log.info("the lean copy (pid %s) has taken over; this one quits", self.copy_pid)
             self._quit()
@@ -111,6 +115,9 @@ class IdleRestart(QObject):
                             f"{self._deadline_seconds:.0f} s")
 
     def _take_back(self, reason: str) -> None:
+        if not self._instance.listen():  # the copy came up after all and holds the name
+            log.info("idle restart: the copy answered late (%s); this one quits", reason)
+            self._quit()
+            return
         log.warning("idle restart abandoned: %s; carrying on in this process", reason)
-        self._instance.listen()
         self._resume()

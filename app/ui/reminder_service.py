@@ -174,18 +174,25 @@ class ReminderService(QObject):
         self._load_state()
         notifier.set_action_handler(self.on_action)
         self._tooltip = ""
+        self._running = False
 
     # -- running ------------------------------------------------------------------------
 
     def start(self) -> None:
         """Check now (a break under way is announced) and keep checking."""
+        self._running = True
         self.engine.start()
         self._changed()
 
     def stop(self) -> None:
-        """Stop checking and save the state (at quit)."""
-        self.engine.stop()
-        self.save()
+        """Stop checking and save the state (at quit); once, however often it is called.
+
+        A second save could overwrite what a lean copy of the app has saved since.
+        """
+        if self._running:
+            self._running = False
+            self.engine.stop()
+            self.save()
 
     def on_resume(self) -> None:
         """After waking: missed reminders fire once if still timely, never late."""

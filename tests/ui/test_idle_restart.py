@@ -84,6 +84,72 @@ def test_a_program_that_cannot_start_is_given_up_at_once(tmp_path):
         first.close()
 
 
+HOLDER = """
+import sys
+from PySide6.QtCore import QCoreApplication, QTimer
+from app.platform.single_instance import SingleInstance
+app = QCoreApplication([])
+holder = SingleInstance(sys.argv[1])
+assert holder.listen()
+print("listening", flush=True)
+QTimer.singleShot(0, lambda: None)
+sys.stdin.readline()  # until the test is done with it
+"""
+
+
+def test_a_copy_that_answers_too_late_keeps_the_name_and_this_process_quits(tmp_path,
+                                                                          monkeypatch):
+    import subprocess
+
+    monkeypatch.chdir(REPO)
+    first = instance_for(tmp_path)  # gave the name up for the copy, which is now late
+    late = subprocess.Popen([sys.executable, "-c", HOLDER, first.name], text=True,
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    try:
+        assert late.stdout is not None and late.stdout.readline().strip() == "listening"
+        calls = Calls()
+        restart = IdleRestart(lambda: ["never-run"], first, is_idle=lambda: True,
+                              pause=calls("pause"), resume=calls("resume"), quit=calls("quit"))
+        restart._take_back("no answer in time")
+        assert calls.made == ["quit"], "two running apps would tell every reminder twice"
+        assert not first.listening
+    finally:
+        late.communicate("done\n", timeout=30)
+
+
+class FakeCountdown:
+    """Stands in for the countdown QTimer: records each (re)start, no real time passes."""
+
+    def __init__(self) -> None:
+        self.active = False
+        self.starts = 0
+
+    def isActive(self) -> bool:  # Qt's name
+        return self.active
+
+    def start(self) -> None:
+        self.active = True
+        self.starts += 1
+
+    def stop(self) -> None:
+        self.active = False
+
+
+def test_a_reminder_shown_while_counting_down_starts_the_count_again(tmp_path):
+    calls = Calls()
+    restart = IdleRestart(lambda: ["never-run"], instance_for(tmp_path), is_idle=lambda: True,
+                          pause=calls("pause"), resume=calls("resume"), quit=calls("quit"))
+    countdown = FakeCountdown()
+    restart._due = countdown  # type: ignore[assignment]
+    restart.postpone()
+    assert countdown.starts == 0  # the window is up: nothing to postpone
+    restart.arm()
+    restart.postpone()
+    assert countdown.starts == 2 and restart.armed
+    assert calls.made == []
+
+
 def test_while_something_is_under_way_it_counts_down_again(tmp_path):
     first = instance_for(tmp_path)
     calls = Calls()
@@ -106,4 +172,8 @@ def test_the_app_is_idle_only_when_closed_to_the_tray_with_nothing_under_way(qtb
     window.hide()
     assert not companion._idle_in_tray()  # a practice is open
     window.close_player()
+    assert companion._idle_in_tray()
+    dialog = window.open_settings()  # a dialog left open: the person may come back to it
+    assert not companion._idle_in_tray()
+    dialog.close()
     assert companion._idle_in_tray()

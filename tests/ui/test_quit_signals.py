@@ -21,3 +21,4 @@ def test_a_signal_reaches_quit_through_the_event_loop(qtbot, sig):
     finally:
         watcher.close()
     assert signal.getsignal(sig) is before  # handed back as it was
+    assert signal.set_wakeup_fd(-1) == -1  # and no wake-up socket left behind

@@ -242,12 +242,21 @@ def test_two_launches_at_once_the_later_window_hands_over(companion, tmp_path, m
         assert first.stdout is not None
         assert first.stdout.readline().strip() == "listening"  # blocks until it listens
         companion.instance = SingleInstance(name)
+        companion.launch_command = "start me-space"  # what this launch was asked to do
         recorder = _QuitRecorder()
         monkeypatch.setattr(companion, "app", recorder)
         companion.start_desktop()
-        assert first.stdout.readline().strip() == "show"
+        assert first.stdout.readline().strip() == "start me-space"
         assert recorder.quit_called and desktop_of(companion) is None
     finally:
         first.wait(timeout=30)
         if first.stdout is not None:
             first.stdout.close()
+
+
+def test_the_app_icon_has_every_size_for_tray_and_window(resources_copy, qapp):
+    from app.ui.application import ICON_SIZES, app_icon
+
+    icon = app_icon(resources_copy)
+    assert not icon.isNull()
+    assert sorted(size.width() for size in icon.availableSizes()) == sorted(ICON_SIZES)

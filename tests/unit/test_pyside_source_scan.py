@@ -12,6 +12,10 @@ from app.platform.pyside_source_scan import install_lean_source_scan
 
 @pytest.fixture
 def module_folder(tmp_path, monkeypatch):
+    import PySide6  # noqa: F401  (loads the hook this replaces)
+
+    feature = sys.modules["shibokensupport.feature"]
+    monkeypatch.setattr(feature, "_mod_uses_pyside", feature._mod_uses_pyside)  # put back after
     monkeypatch.syspath_prepend(str(tmp_path))
     yield tmp_path
     for name in ("cc_scan_uses_qt", "cc_scan_plain"):
