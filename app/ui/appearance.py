@@ -1,16 +1,50 @@
-"""Light/dark and text size: follow the system unless the person chose otherwise.
+"""Light/dark, text size and what keeps them readable: contrast, the focus ring, check boxes.
 
 Qt is asked for the colour scheme first; where the platform cannot switch (X11 without a
-desktop portal, the offscreen platform) the app sets a palette of its own instead.
+desktop portal, the offscreen platform) the app sets a palette of its own instead. Whatever
+palette is in force, its text pairs are brought up to WCAG AA (4.5:1). What the platform
+style leaves too faint is added app-wide, not widget by widget: a 2 px ring just outside
+whichever widget has keyboard focus (a QFocusFrame, so no widget's own look or size
+changes), and an outline on check boxes and radio buttons, both 3:1 against what
+surrounds them.
 """
 
 from __future__ import annotations
 
+from typing import Final
+
+import shiboken6
 from PySide6 import QtCore
-from PySide6.QtGui import QColor, QFont, QPalette
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QEvent, QObject, QRectF
+from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent, QPalette, QPen, QRegion
+from PySide6.QtWidgets import (
+    QApplication,
+    QFocusFrame,
+    QProxyStyle,
+    QStyle,
+    QStyleHintReturn,
+    QStyleOption,
+    QWidget,
+)
 
 from app.core.settings import Appearance
+
+#: WCAG 2 AA: normal text, and the parts of a control that say what it is (1.4.11).
+TEXT_CONTRAST: Final = 4.5
+NON_TEXT_CONTRAST: Final = 3.0
+#: (text, background, the role that gives way when the pair is too faint).
+TEXT_PAIRS: Final = (
+    ("Text", "Base", "Text"),
+    ("WindowText", "Window", "WindowText"),
+    ("HighlightedText", "Highlight", "Highlight"),
+    ("PlaceholderText", "Base", "PlaceholderText"),
+    ("ButtonText", "Button", "ButtonText"),
+    ("Link", "Base", "Link"),
+)
+FOCUS_RING_WIDTH: Final = 2
+_MIX_STEPS: Final = 64
+#: Colours that must change aim this much past the threshold, so 8-bit rounding cannot undo it.
+_HEADROOM: Final = 0.1
 
 
 def _scheme(appearance: Appearance) -> QtCore.Qt.ColorScheme:
@@ -27,28 +61,274 @@ def _scheme(appearance: Appearance) -> QtCore.Qt.ColorScheme:
     }[appearance]
 
 
+# ----- contrast (WCAG 2) -----
+def relative_luminance(colour: QColor) -> float:
+    """WCAG 2 relative luminance of an opaque sRGB colour, 0 (black) to 1 (white)."""
+    def linear(channel: float) -> float:  # sRGB to linear light
+        return channel / 12.92 if channel <= 0.03928 else ((channel + 0.055) / 1.055) ** 2.4
+    return (0.2126 * linear(colour.redF()) + 0.7152 * linear(colour.greenF())
+            + 0.0722 * linear(colour.blueF()))
 
+
+def over(colour: QColor, background: QColor) -> QColor:
+    """What a translucent colour looks like drawn on `background` (placeholder text is)."""
+    return _mix(background, colour, colour.alphaF())
+
+
+def contrast_ratio(foreground: QColor, background: QColor) -> float:
+    """WCAG 2 contrast ratio, 1 to 21; a translucent foreground is first laid on the background."""
+    lighter, darker = sorted((relative_luminance(over(foreground, background)),
+                              relative_luminance(background)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def _mix(start: QColor, end: QColor, amount: float) -> QColor:
+    """`amount` of the way from start to end (opaque)."""
+    return QColor.fromRgbF(*(a + (b - a) * amount for a, b in (
+        (start.redF(), end.redF()), (start.greenF(), end.greenF()),
+        (start.blueF(), end.blueF()))))
+
+
+def _towards_contrast(colour: QColor, against: tuple[QColor, ...], ratio: float) -> QColor:
+    """The colour moved towards black or white, away from `against`.
+
+    Just far enough to reach `ratio` with each of them (or as far as it can go).
+    """
+    black, white = QColor(0, 0, 0), QColor(255, 255, 255)
+    target = black if (min(contrast_ratio(black, c) for c in against)
+                       >= min(contrast_ratio(white, c) for c in against)) else white
+    start = over(colour, against[0])
+    for step in range(_MIX_STEPS + 1):
+        moved = _mix(start, target, step / _MIX_STEPS)
+        if all(contrast_ratio(moved, c) >= ratio for c in against):
+            return moved
+    return target
+
+
+def _role(name: str) -> QPalette.ColorRole:
+    role: QPalette.ColorRole = getattr(QPalette.ColorRole, name)
+    return role
+
+
+def _needed_changes(palette: QPalette) -> list[tuple[QPalette.ColorGroup, str, QColor]]:
+    changes = []
+    for group in (QPalette.ColorGroup.Active, QPalette.ColorGroup.Inactive):
+        for text, background, gives_way in TEXT_PAIRS:
+            fg, bg = palette.color(group, _role(text)), palette.color(group, _role(background))
+            if contrast_ratio(fg, bg) >= TEXT_CONTRAST:
+                continue
+            aim = TEXT_CONTRAST + _HEADROOM
+            changes.append((group, gives_way, _towards_contrast(fg, (bg,), aim)
+                            if gives_way == text else _towards_contrast(bg, (fg,), aim)))
+    return changes
+
+
+def contrast_fixes(palette: QPalette) -> QPalette:
+    """Only the colours that must change for every pair in TEXT_PAIRS to reach TEXT_CONTRAST.
+
+    Active and inactive windows are checked; a pair that already meets it is left alone, and
+    disabled text (exempt in WCAG) keeps its quieter look. The result sets no other role, so
+    `app.setPalette(fixes)` leaves the rest of the platform's palette free to follow it.
+    """
+    fixes = QPalette()
+    for group, role, colour in _needed_changes(palette):
+        fixes.setColor(group, _role(role), colour)
+    return fixes
+
+
+def accessible_palette(palette: QPalette) -> QPalette:
+    """The palette with its text pairs brought up to WCAG AA."""
+    fixed = QPalette(palette)
+    for group, role, colour in _needed_changes(palette):
+        fixed.setColor(group, _role(role), colour)
+    return fixed
+
+
+def focus_ring_colour(palette: QPalette) -> QColor:
+    """The accent if it stands out 3:1 from window, fields and buttons; else the link colour.
+
+    Failing both, a shade of the window's text colour that does.
+    """
+    behind = tuple(palette.color(_role(name)) for name in ("Window", "Base", "Button"))
+    for name in ("Highlight", "Link"):
+        colour = palette.color(_role(name))
+        if all(contrast_ratio(colour, b) >= NON_TEXT_CONTRAST for b in behind):
+            return colour
+    return _towards_contrast(palette.color(_role("WindowText")), behind,
+                             NON_TEXT_CONTRAST + _HEADROOM)
+
+
+def control_outline(palette: QPalette) -> QColor:
+    """A grey between window and text that marks a check box 3:1 against window and field.
+
+    Fusion outlines its check boxes in a darker shade of the window colour, which on a
+    dark window all but vanishes.
+    """
+    window, base = palette.color(_role("Window")), palette.color(_role("Base"))
+    text = palette.color(_role("WindowText"))
+    for step in range(_MIX_STEPS + 1):
+        colour = _mix(window, text, step / _MIX_STEPS)
+        if min(contrast_ratio(colour, window),
+               contrast_ratio(colour, base)) >= NON_TEXT_CONTRAST + _HEADROOM:
+            return colour
+    return text
+
+
+# ----- palettes -----
 # Built on first use: touching Qt's enums at import time costs start-up time.
 _DARK = {
     "Window": "#1e2225", "WindowText": "#e9e6e1", "Base": "#15181a", "AlternateBase": "#23282b",
-    "Text": "#e9e6e1", "Button": "#2a3034", "ButtonText": "#e9e6e1", "Highlight": "#3b8a8f",
+    "Text": "#e9e6e1", "Button": "#2a3034", "ButtonText": "#e9e6e1", "Highlight": "#2f777c",
     "HighlightedText": "#ffffff", "ToolTipBase": "#2a3034", "ToolTipText": "#e9e6e1",
     "Link": "#8fd0d4", "LinkVisited": "#b9a6d9", "PlaceholderText": "#9a9894",
     "BrightText": "#ffffff", "Light": "#3a4145", "Midlight": "#30363a", "Mid": "#262b2e",
-    "Dark": "#111315", "Shadow": "#000000",
+    "Dark": "#111315", "Shadow": "#000000", "Accent": "#2f777c",
 }
 _DARK_DISABLED = {"WindowText": "#7c7a77", "Text": "#7c7a77", "ButtonText": "#7c7a77"}
 
 
 def dark_palette() -> QPalette:
-    """A calm dark palette with text contrast above WCAG AA."""
+    """A calm dark palette; every text pair is above WCAG AA as it stands."""
     palette = QPalette()
     for name, colour in _DARK.items():
-        palette.setColor(getattr(QPalette.ColorRole, name), QColor(colour))
+        palette.setColor(_role(name), QColor(colour))
     for name, colour in _DARK_DISABLED.items():
-        palette.setColor(QPalette.ColorGroup.Disabled, getattr(QPalette.ColorRole, name),
-                         QColor(colour))
+        palette.setColor(QPalette.ColorGroup.Disabled, _role(name), QColor(colour))
     return palette
+
+
+def light_palette(app: QApplication) -> QPalette:
+    """The style's own light palette, its selection and placeholder darkened to AA."""
+    return accessible_palette(app.style().standardPalette())
+
+
+# ----- the style -----
+class AccessibleStyle(QProxyStyle):
+    """The platform's style, with check boxes and radio buttons outlined to be seen.
+
+    The base style is the one Qt would have chosen (the desktop's, or `-style`), so the app
+    keeps the platform's look everywhere else. It overrides one method only: each Python
+    override is a call from C++ into Python on every use, and they add up at start-up.
+    """
+
+    def drawPrimitive(
+        self, element: QStyle.PrimitiveElement, option: QStyleOption, painter: QPainter,
+        widget: QWidget | None = None,
+    ) -> None:
+        """Check boxes and radio buttons get an outline that can be seen on any window."""
+        super().drawPrimitive(element, option, painter, widget)
+        kinds = QStyle.PrimitiveElement
+        if element not in (kinds.PE_IndicatorCheckBox, kinds.PE_IndicatorRadioButton):
+            return
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        painter.setBrush(QColor(0, 0, 0, 0))
+        painter.setPen(QPen(control_outline(option.palette), 1))
+        box = QRectF(option.rect).adjusted(0.5, 0.5, -0.5, -0.5)
+        if element == kinds.PE_IndicatorRadioButton:
+            painter.drawEllipse(box)
+        else:
+            painter.drawRect(box)
+        painter.restore()
+
+
+class FocusRingStyle(QProxyStyle):
+    """The ring's own style: it sits above the widget, FOCUS_RING_WIDTH outside it."""
+
+    def styleHint(
+        self, hint: QStyle.StyleHint, option: QStyleOption | None = None,
+        widget: QWidget | None = None, returnData: QStyleHintReturn | None = None,
+    ) -> int:
+        """Above the widget (so no neighbour hides it); FocusRing sets its own mask."""
+        hints = QStyle.StyleHint
+        if hint == hints.SH_FocusFrame_AboveWidget:
+            return 1
+        if hint == hints.SH_FocusFrame_Mask:
+            return 0
+        return super().styleHint(hint, option, widget, returnData)
+
+    def pixelMetric(
+        self, metric: QStyle.PixelMetric, option: QStyleOption | None = None,
+        widget: QWidget | None = None,
+    ) -> int:
+        """How far the ring reaches outside the widget."""
+        metrics = QStyle.PixelMetric
+        if metric in (metrics.PM_FocusFrameHMargin, metrics.PM_FocusFrameVMargin):
+            return FOCUS_RING_WIDTH
+        return super().pixelMetric(metric, option, widget)
+
+
+class FocusRing(QFocusFrame):
+    """A ring just outside the focused widget: nothing inside the widget moves or changes."""
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setObjectName("focus-ring")
+        style = FocusRingStyle()
+        style.setParent(self)  # lives as long as the ring
+        self.setStyle(style)
+
+    def event(self, event: QEvent) -> bool:
+        """Keep only the ring itself in the window (QFocusFrame handles the resizes)."""
+        handled = super().event(event)
+        if event.type() == QEvent.Type.Resize:
+            outer = self.rect()
+            inner = outer.adjusted(FOCUS_RING_WIDTH, FOCUS_RING_WIDTH,
+                                   -FOCUS_RING_WIDTH, -FOCUS_RING_WIDTH)
+            self.setMask(QRegion(outer).subtracted(QRegion(inner)))
+        return handled
+
+    def paintEvent(self, _event: QPaintEvent) -> None:
+        """A solid ring in the focus colour, slightly rounded like the controls."""
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        half = FOCUS_RING_WIDTH / 2
+        painter.setPen(QPen(focus_ring_colour(self.palette()), FOCUS_RING_WIDTH))
+        painter.setBrush(QColor(0, 0, 0, 0))
+        painter.drawRoundedRect(QRectF(self.rect()).adjusted(half, half, -half, -half),
+                                FOCUS_RING_WIDTH + 1, FOCUS_RING_WIDTH + 1)
+
+
+class FocusRingFollower(QObject):
+    """Moves the one focus ring to whichever widget has keyboard focus."""
+
+    def __init__(self, app: QApplication) -> None:
+        super().__init__(app)
+        self.setObjectName("focus-ring-follower")
+        self._ring: FocusRing | None = None
+        app.focusChanged.connect(self._on_focus_changed)
+
+    @property
+    def ring(self) -> FocusRing | None:
+        """The ring, if one is alive (it goes with the window it was last shown in)."""
+        if self._ring is not None and not shiboken6.isValid(self._ring):
+            self._ring = None
+        return self._ring
+
+    def _on_focus_changed(self, _old: QWidget | None, now: QWidget | None) -> None:
+        ring = self.ring
+        if now is None or now.isWindow():
+            if ring is not None:
+                ring.setWidget(None)  # type: ignore[arg-type]  # None hides it
+            return
+        if ring is None:
+            ring = self._ring = FocusRing(now.window())
+        ring.setWidget(now)
+
+
+def install_accessible_style(app: QApplication) -> None:
+    """Wrap the platform style once and start the focus ring following focus."""
+    if not isinstance(app.style(), AccessibleStyle):
+        app.setStyle(AccessibleStyle())
+    if app.findChild(FocusRingFollower, "focus-ring-follower") is None:
+        FocusRingFollower(app)
+
+
+def _meet_text_contrast(app: QApplication) -> None:
+    """Bring the palette in force up to AA, setting only the colours that must change."""
+    fixes = contrast_fixes(app.palette())
+    if fixes.resolveMask():
+        app.setPalette(fixes)
 
 
 def apply_appearance(
@@ -56,22 +336,26 @@ def apply_appearance(
 ) -> None:
     """Ask Qt for the scheme; set our own palette when the platform cannot switch.
 
-    At start-up "follow the system" needs no call at all: Qt already does, and skipping
-    it spares the cost of building Qt's enum namespace before the window shows.
+    At start-up "follow the system" needs no colour scheme call: Qt already follows, and
+    skipping it spares building Qt's enum namespace before the window shows. The outlined
+    check boxes and the focus ring come after the first paint (`install_accessible_style`;
+    the library's first screen has neither check boxes nor focus yet).
     """
+    if not at_start:
+        install_accessible_style(app)
     if at_start and appearance is Appearance.SYSTEM:
+        _meet_text_contrast(app)
         return
     hints = app.styleHints()
     hints.setColorScheme(_scheme(appearance))
     if appearance is Appearance.SYSTEM:
-        app.setPalette(system_palette)
-        return
-    if hints.colorScheme() == _scheme(appearance):
-        return  # the platform switched its own palette
-    if appearance is Appearance.DARK:
+        app.setPalette(accessible_palette(system_palette))
+    elif hints.colorScheme() == _scheme(appearance):
+        _meet_text_contrast(app)  # the platform switched its own palette
+    elif appearance is Appearance.DARK:
         app.setPalette(dark_palette())
     else:
-        app.setPalette(app.style().standardPalette())
+        app.setPalette(light_palette(app))
 
 
 def apply_text_scale(app: QApplication, base: QFont, scale: float) -> None:

@@ -125,7 +125,7 @@ class MainWindow(QMainWindow):
         self.library.detail.save_guide_requested.connect(self.save_guide)
         self.library.detail.start_requested.connect(self.start_practice)
         self._build_menus()
-        self.statusBar().showMessage(f"{len(practices)} practices in the library")
+        self.statusBar()  # for notices; the library shows its own count ("11 practices shown")
         if self._skipped:
             self.notice.show_text(self._skipped_summary())
         self.resize(1100, 720)

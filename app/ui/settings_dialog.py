@@ -19,9 +19,9 @@ from datetime import date, datetime, time, timedelta
 from itertools import pairwise
 from typing import Any, Final
 
-from PySide6.QtCore import QDate, QEvent, QTime, Signal
+from PySide6.QtCore import QDate, QEvent, QPoint, QRect, QSize, QTime, Signal
 from PySide6.QtCore import Qt as QtNs
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QFontMetrics, QGuiApplication, QIcon
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -32,10 +32,11 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QFrame,
-    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QLayout,
+    QLayoutItem,
     QLineEdit,
     QListWidget,
     QPushButton,
@@ -44,6 +45,7 @@ from PySide6.QtWidgets import (
     QSlider,
     QSpinBox,
     QStackedWidget,
+    QStyle,
     QTimeEdit,
     QVBoxLayout,
     QWidget,
@@ -104,6 +106,11 @@ NATION_LABELS: Final = {
     "northern-ireland": "Northern Ireland",
 }
 HOLIDAYS_SHOWN: Final = 3
+#: The window's first size, in average characters and lines of the current font, so it grows
+#: with the text size; never more than SCREEN_SHARE of the screen.
+WIDTH_CHARS: Final = 130
+HEIGHT_LINES: Final = 36
+SCREEN_SHARE: Final = 0.9
 PROBLEM_MARK: Final = " (fix)"
 _FIELD_RE: Final = re.compile(r"^(?P<head>[a-z_]+)(?:\[(?P<index>\d+)\])?(?:\.(?P<tail>\w+))?$")
 
@@ -145,6 +152,97 @@ def _note(text: str, parent: QWidget) -> QLabel:
     return label
 
 
+def dialog_size(metrics: QFontMetrics, available: QSize) -> QSize:
+    """The Settings window's first size: WIDTH_CHARS x HEIGHT_LINES of text, within the screen."""
+    wanted = QSize(WIDTH_CHARS * metrics.averageCharWidth(), HEIGHT_LINES * metrics.lineSpacing())
+    return wanted.boundedTo(QSize(int(available.width() * SCREEN_SHARE),
+                                  int(available.height() * SCREEN_SHARE)))
+
+
+class WrapLayout(QLayout):
+    """Left to right, starting a new line when the next item would not fit.
+
+    The weekday boxes wrap onto a second line at large text instead of being cut off.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._items: list[QLayoutItem] = []
+
+    def addItem(self, item: QLayoutItem) -> None:
+        """Qt's hook for addWidget."""
+        self._items.append(item)
+
+    def count(self) -> int:
+        """How many items."""
+        return len(self._items)
+
+    def itemAt(self, index: int) -> QLayoutItem | None:
+        """The item at `index`, or None past the end (as Qt expects)."""
+        return self._items[index] if 0 <= index < len(self._items) else None
+
+    def takeAt(self, index: int) -> QLayoutItem | None:
+        """Remove and return the item at `index`."""
+        return self._items.pop(index) if 0 <= index < len(self._items) else None
+
+    def expandingDirections(self) -> QtNs.Orientation:
+        """Never wider than its items need."""
+        return QtNs.Orientation(0)
+
+    def hasHeightForWidth(self) -> bool:
+        """Narrower means more lines."""
+        return True
+
+    def heightForWidth(self, width: int) -> int:
+        """The height the items take when laid out in `width`."""
+        return self._arrange(QRect(0, 0, width, 0), place=False)
+
+    def setGeometry(self, rect: QRect) -> None:
+        """Lay the items out in `rect`."""
+        super().setGeometry(rect)
+        self._arrange(rect, place=True)
+
+    def sizeHint(self) -> QSize:
+        """All on one line."""
+        gap = self._gap()
+        hints = [item.sizeHint() for item in self._items]
+        width = sum(h.width() for h in hints) + gap * max(0, len(hints) - 1)
+        height = max((h.height() for h in hints), default=0)
+        margins = self.contentsMargins()
+        return QSize(width + margins.left() + margins.right(),
+                     height + margins.top() + margins.bottom())
+
+    def minimumSize(self) -> QSize:
+        """One item per line."""
+        size = QSize()
+        for item in self._items:
+            size = size.expandedTo(item.minimumSize())
+        margins = self.contentsMargins()
+        return size + QSize(margins.left() + margins.right(), margins.top() + margins.bottom())
+
+    def _gap(self) -> int:
+        if self.spacing() >= 0:
+            return self.spacing()
+        parent = self.parentWidget()
+        style = parent.style() if parent is not None else None
+        return style.pixelMetric(QStyle.PixelMetric.PM_LayoutHorizontalSpacing) if style else 6
+
+    def _arrange(self, rect: QRect, *, place: bool) -> int:
+        margins = self.contentsMargins()
+        area = rect.adjusted(margins.left(), margins.top(), -margins.right(), -margins.bottom())
+        gap = self._gap()
+        x, y, line = area.x(), area.y(), 0
+        for item in self._items:
+            hint = item.sizeHint()
+            if x > area.x() and x + hint.width() > area.right() + 1:
+                x, y, line = area.x(), y + line + gap, 0
+            if place:
+                item.setGeometry(QRect(QPoint(x, y), hint))
+            x += hint.width() + gap
+            line = max(line, hint.height())
+        return y + line - rect.y() + margins.bottom()
+
+
 class WeekdayPicker(QWidget):
     """Seven check boxes, Monday first; each is named with the full day for screen readers."""
 
@@ -152,7 +250,7 @@ class WeekdayPicker(QWidget):
 
     def __init__(self, days: frozenset[int], owner: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        layout = QHBoxLayout(self)
+        layout = WrapLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.boxes: list[QCheckBox] = []
         for day in range(7):
@@ -161,7 +259,6 @@ class WeekdayPicker(QWidget):
             box.toggled.connect(lambda _on: self.changed.emit())
             layout.addWidget(box)
             self.boxes.append(box)
-        layout.addStretch(1)
         self.set_owner(owner)
 
     def set_owner(self, owner: str) -> None:
@@ -196,20 +293,20 @@ class WindowRow(QGroupBox):
         self.remove = QPushButton("Remove this break", self)
         self.remove.clicked.connect(lambda: self.remove_requested.emit(self))
 
-        grid = QGridLayout(self)
-        grid.addWidget(QLabel("Name", self), 0, 0)
-        grid.addWidget(self.name, 0, 1, 1, 3)
-        grid.addWidget(self.enabled, 0, 5)
-        grid.addWidget(QLabel("Days", self), 1, 0)
-        grid.addWidget(self.weekdays, 1, 1, 1, 5)
-        grid.addWidget(QLabel("From", self), 2, 0)
-        grid.addWidget(self.start, 2, 1)
-        grid.addWidget(QLabel("to", self), 2, 2)
-        grid.addWidget(self.end, 2, 3)
-        grid.addWidget(QLabel("Heads-up", self), 3, 0)
-        grid.addWidget(self.heads_up, 3, 1, 1, 2)
-        grid.addWidget(self.remove, 3, 5)
-        grid.setColumnStretch(4, 1)
+        # One field a line, labels on the left (above them when the text is too large).
+        form = _form(self)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        form.addRow("Name", self.name)
+        form.addRow("", self.enabled)
+        form.addRow("Days", self.weekdays)
+        times = QHBoxLayout()
+        times.addWidget(self.start)
+        times.addWidget(QLabel("to", self))
+        times.addWidget(self.end)
+        times.addStretch(1)
+        form.addRow("From", times)
+        form.addRow("Heads-up", self.heads_up)
+        form.addRow("", _left(self.remove))
 
         for signal in (self.name.textChanged, self.enabled.toggled, self.weekdays.changed,
                        self.start.timeChanged, self.end.timeChanged, self.heads_up.valueChanged):
@@ -292,8 +389,10 @@ def _left(widget: QWidget) -> QHBoxLayout:
 
 
 def _form(page: QWidget) -> QFormLayout:
+    """A form whose labels go above their fields when both no longer fit side by side."""
     form = QFormLayout(page)
     form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
+    form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
     return form
 
 
@@ -374,6 +473,8 @@ class SettingsDialog(QDialog):
         self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.apply_button = self.buttons.button(QDialogButtonBox.StandardButton.Apply)
         self.cancel_button = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
+        for button in (self.ok_button, self.apply_button, self.cancel_button):
+            button.setIcon(QIcon())  # words only, like every other button in the app
         self.ok_button.setAccessibleName("OK: apply and close")
         self.apply_button.setAccessibleName("Apply")
         self.cancel_button.setAccessibleName("Cancel: close without applying")
@@ -398,6 +499,7 @@ class SettingsDialog(QDialog):
         self.nav.setCurrentRow(0)
         self._fit_nav()
         self._refresh_preview()
+        self.resize(self._text_size())
 
     # ----- set-up -----
     @staticmethod
@@ -527,9 +629,16 @@ class SettingsDialog(QDialog):
         form.addRow("&Time", self.pause_at)
         self.pause_days = WeekdayPicker(p.weekdays, "Daily pause", page)
         form.addRow("Days", self.pause_days)
+        self.pause_enabled.toggled.connect(self._enable_pause_fields)
+        self._enable_pause_fields(p.enabled)
         self._watch(self.pause_enabled.toggled, self.pause_at.timeChanged,
                     self.pause_days.changed)
         return page
+
+    def _enable_pause_fields(self, on: bool) -> None:
+        """Time and days can be changed only while the pause is offered."""
+        self.pause_at.setEnabled(on)
+        self.pause_days.setEnabled(on)
 
     def _leave_page(self, rules: ReminderRules) -> QWidget:
         page = self.leave_content = QWidget(self)
@@ -781,11 +890,16 @@ class SettingsDialog(QDialog):
         widest = max(metrics.horizontalAdvance(title + PROBLEM_MARK) for title in PAGES)
         self.nav.setFixedWidth(widest + 4 * metrics.averageCharWidth())
 
+    def _text_size(self) -> QSize:
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        return dialog_size(self.fontMetrics(), screen.availableGeometry().size())
+
     def changeEvent(self, event: QEvent) -> None:
-        """The page list keeps fitting its titles when the text size changes."""
+        """The page list and the window keep fitting the text when its size changes."""
         super().changeEvent(event)
         if event.type() == QEvent.Type.FontChange and hasattr(self, "nav"):
             self._fit_nav()
+            self.resize(self.size().expandedTo(self._text_size()))  # grow, never shrink
 
     def _mark_problem(self, page: str | None) -> None:
         self._problem_page = page

@@ -8,13 +8,15 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from PySide6.QtCore import QPoint, QSize
 from PySide6.QtCore import Qt as QtNs
-from PySide6.QtGui import QFont, QKeySequence
+from PySide6.QtGui import QFont, QFontMetrics, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QApplication,
     QCalendarWidget,
     QComboBox,
+    QScrollArea,
     QScrollBar,
     QWidget,
 )
@@ -29,7 +31,7 @@ from app.core.reminders import (
 from app.core.settings import Appearance, Settings, Voice
 from app.platform.autostart import autostart_for
 from app.storage.settings_store import SettingsStore
-from app.ui.settings_dialog import PAGES, SettingsDialog, describe_next_break
+from app.ui.settings_dialog import PAGES, SettingsDialog, describe_next_break, dialog_size
 from tests.fakes import FakeClock
 
 LONDON = ZoneInfo("Europe/London")
@@ -380,3 +382,74 @@ def test_start_at_login_failure_is_one_line_and_the_rest_is_saved(qtbot, qapp, a
     assert saved.start_at_login is False, "the failed choice is not recorded as done"
     assert made.window.settings.start_at_login is False
     made.apply(Settings())
+
+
+# ----- size, wrapping, button look, fields that follow their switch -----
+
+def test_daily_pause_fields_are_disabled_while_it_is_off(qtbot, make_dialog):
+    dialog = make_dialog()
+    dialog.show_page("Daily pause")
+    assert not dialog.pause_enabled.isChecked(), "off by default"
+    fields = [dialog.pause_at, *dialog.pause_days.boxes]
+    assert not any(field.isEnabled() for field in fields)
+    dialog.pause_enabled.setFocus(QtNs.FocusReason.TabFocusReason)
+    qtbot.keyClick(dialog.pause_enabled, key.Key_Space)
+    assert all(field.isEnabled() for field in fields)
+    assert tab(qtbot) is dialog.pause_at, "Tab reaches the time once it can be changed"
+    dialog.pause_enabled.setFocus(QtNs.FocusReason.TabFocusReason)
+    qtbot.keyClick(dialog.pause_enabled, key.Key_Space)
+    assert not any(field.isEnabled() for field in fields)
+
+
+def test_daily_pause_fields_open_enabled_when_it_is_on(qtbot, make_dialog):
+    dialog = make_dialog(london_settings(reminders={
+        "timezone": "Europe/London", "daily_pause": {"enabled": True, "at": "15:00",
+                                                     "weekdays": [0, 1, 2, 3, 4]}}))
+    assert dialog.pause_at.isEnabled()
+    assert all(box.isEnabled() for box in dialog.pause_days.boxes)
+
+
+def test_dialog_buttons_carry_words_only(make_dialog):
+    dialog = make_dialog()
+    for button in (dialog.ok_button, dialog.apply_button, dialog.cancel_button):
+        assert button.icon().isNull(), button.text()
+
+
+def test_first_size_grows_with_the_text_and_stays_on_the_screen(qapp, make_dialog):
+    big_screen = QSize(10_000, 10_000)
+    base = QFont(qapp.font())
+    double = QFont(base)
+    double.setPointSizeF(base.pointSizeF() * 2)
+    normal = dialog_size(QFontMetrics(base), big_screen)
+    large = dialog_size(QFontMetrics(double), big_screen)
+    assert large.width() > 1.6 * normal.width() and large.height() > 1.6 * normal.height()
+    assert dialog_size(QFontMetrics(double), QSize(1000, 700)) == QSize(900, 630)
+    dialog = make_dialog()
+    available = dialog.screen().availableGeometry().size()
+    assert dialog.size() == dialog_size(dialog.fontMetrics(), available)
+
+
+def test_at_double_text_the_breaks_page_wraps_rather_than_clips(qtbot, qapp):
+    base = QFont(qapp.font())
+    double = QFont(base)
+    double.setPointSizeF(base.pointSizeF() * 2)
+    qapp.setFont(double)
+    try:
+        dialog = SettingsDialog(london_settings(), clock=FakeClock(MONDAY_9AM))
+        qtbot.addWidget(dialog)
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        page = dialog.pages["Breaks"]
+        assert isinstance(page, QScrollArea)
+        viewport = page.viewport().rect()
+        row = dialog.window_rows[0]
+        for widget in (row.name, row.enabled, *row.weekdays.boxes, row.start, row.end,
+                       row.heads_up, row.remove):
+            shown = widget.rect().translated(widget.mapTo(page.viewport(), QPoint(0, 0)))
+            assert viewport.left() <= shown.left() and shown.right() <= viewport.right(), (
+                widget.accessibleName())
+        for labelled in (row.enabled, *row.weekdays.boxes, row.remove):  # words not cut short
+            assert labelled.width() >= labelled.sizeHint().width(), labelled.accessibleName()
+        assert page.horizontalScrollBar().maximum() == 0, "nothing lies beyond the right edge"
+    finally:
+        qapp.setFont(base)
