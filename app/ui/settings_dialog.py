@@ -499,6 +499,7 @@ class SettingsDialog(QDialog):
         self.nav.setCurrentRow(0)
         self._fit_nav()
         self._refresh_preview()
+        self._order_tabs()
         self.resize(self._text_size())
 
     # ----- set-up -----
@@ -853,8 +854,11 @@ class SettingsDialog(QDialog):
         return page
 
     def _order_tabs(self) -> None:
-        """Rows added later still come before the Add button in the Tab order."""
-        chain: list[QWidget] = []
+        """From the page list into the page, row by row, then the Add button.
+
+        Rows added later still come before the Add button in the Tab order.
+        """
+        chain: list[QWidget] = [self.nav]
         for row in self.window_rows:
             chain += [row.name, row.enabled, *row.weekdays.boxes, row.start, row.end,
                       row.heads_up, row.remove]

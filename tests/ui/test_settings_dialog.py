@@ -453,3 +453,13 @@ def test_at_double_text_the_breaks_page_wraps_rather_than_clips(qtbot, qapp):
         assert page.horizontalScrollBar().maximum() == 0, "nothing lies beyond the right edge"
     finally:
         qapp.setFont(base)
+
+
+def test_tab_from_the_page_list_goes_into_the_first_break(qtbot):
+    dialog = SettingsDialog(Settings())
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.nav.setFocus()
+    qtbot.keyClick(dialog.nav, QtNs.Key.Key_Tab)
+    assert dialog.focusWidget() is dialog.window_rows[0].name
