@@ -8,10 +8,12 @@ and resume belong to the whole session, so that button only asks the player view
 from __future__ import annotations
 
 import math
+from bisect import bisect_right
 
-from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtGui import QFont, QKeyEvent
+from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, QRect, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QKeyEvent, QPainter, QPalette
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -19,6 +21,8 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPushButton,
     QSlider,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QVBoxLayout,
     QWidget,
 )
@@ -31,6 +35,11 @@ CAPTION_SCALE = 1.5
 CURRENT_MARK = "▶ "  # the current cue is marked by this and bold type, not by colour alone
 OTHER_MARK = "    "
 NO_CAPTIONS_TEXT = "This recording has no captions."
+WAITING_TEXT = "Captions show here as the guide speaks."
+NOW_DESCRIPTION = "The words being spoken now"
+PAST_DESCRIPTION = "The last words spoken; the guide is quiet for now"
+WAITING_DESCRIPTION = "No words spoken yet"
+PAST_TEXT_SHARE = 0.62  # how much of the text colour a past caption keeps: dim, still readable
 _CUE_ROLE = Qt.ItemDataRole.UserRole
 _SLIDER_KEYS = frozenset({
     Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Up, Qt.Key.Key_Down,
@@ -60,6 +69,47 @@ class VolumeSlider(QSlider):
         return super().event(event)
 
 
+class WholeRowsDelegate(QStyledItemDelegate):
+    """Paints only lines that fit whole: a line cut in half at the bottom edge looks broken.
+
+    The strip under the last whole line stays blank; moving to a hidden line scrolls it in.
+    """
+
+    def __init__(self, view: QAbstractItemView) -> None:
+        super().__init__(view)
+        self._view = view
+
+    def paint(
+        self,
+        painter: QPainter,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> None:
+        """Skip a line that would be cut off by the bottom edge."""
+        if fits(option.rect, self._view.viewport().height()):
+            super().paint(painter, option, index)
+
+
+def fits(rect: QRect, height: int) -> bool:
+    """True when a line drawn at `rect` is whole in a viewport `height` pixels tall.
+
+    A line at the very top is always drawn, even when it is taller than the viewport.
+    """
+    return rect.top() <= 0 or rect.bottom() < height
+
+
+def past_colour(palette: QPalette) -> QColor:
+    """The text colour blended towards the background: dimmer, yet kept well readable."""
+    text = palette.color(QPalette.ColorRole.WindowText)
+    back = palette.color(QPalette.ColorRole.Window)
+    share = PAST_TEXT_SHARE
+    return QColor.fromRgbF(
+        text.redF() * share + back.redF() * (1 - share),
+        text.greenF() * share + back.greenF() * (1 - share),
+        text.blueF() * share + back.blueF() * (1 - share),
+    )
+
+
 class AudioPanel(QFrame):
     """Caption, transcript and narration controls.
 
@@ -78,7 +128,11 @@ class AudioPanel(QFrame):
         self.setAccessibleName("Guided audio")
         self._audio = audio
         self._captions = captions
+        self._starts = [cue.start for cue in captions.cues] if captions is not None else []
         self._current: int | None = None
+        self._caption_now = False  # False: a past cue or the waiting line, shown dimmed
+        self._looked = False  # the caption's colour and slant not set yet
+        self._caption_points: float | None = None  # None: the normal size from the app font
         self._notices: list[str] = []
         self._build()
         self._apply_fonts()
@@ -102,6 +156,8 @@ class AudioPanel(QFrame):
         )
         self.transcript.setWordWrap(True)
         self.transcript.setUniformItemSizes(False)
+        self.transcript.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerItem)
+        self.transcript.setItemDelegate(WholeRowsDelegate(self.transcript))
         if self._captions is not None:
             for cue in self._captions.cues:
                 item = QListWidgetItem(f"{OTHER_MARK}{time_text(cue.start)}  {cue.text}")
@@ -167,24 +223,50 @@ class AudioPanel(QFrame):
         """The caption is large, relative to the app's font so the text size setting carries."""
         base = self.font()
         font = QFont(base)
-        if base.pointSizeF() > 0:
+        if self._caption_points is not None:
+            font.setPointSizeF(self._caption_points)
+        elif base.pointSizeF() > 0:
             font.setPointSizeF(base.pointSizeF() * CAPTION_SCALE)
         elif base.pixelSize() > 0:
             font.setPixelSize(round(base.pixelSize() * CAPTION_SCALE))
+        font.setItalic(not self._caption_now)  # past or waiting: italic as well as dimmer
         self.caption_label.setFont(font)
         self._mark(self._current, force=True)
 
-    def changeEvent(self, event: QEvent) -> None:
-        """Re-scale the caption when the application's text size changes."""
-        super().changeEvent(event)
-        if event.type() == QEvent.Type.FontChange and hasattr(self, "caption_label"):
+    def _apply_caption_look(self) -> None:
+        """Now: plain text colour. Past or waiting: dimmer and italic, so not colour alone."""
+        palette = QPalette(self.palette())
+        if not self._caption_now:
+            palette.setColor(QPalette.ColorRole.WindowText, past_colour(self.palette()))
+        self.caption_label.setPalette(palette)
+        self._apply_fonts()
+
+    def set_caption_points(self, points: float | None) -> None:
+        """A room-sized caption for the full-screen view; None brings back the normal size."""
+        if points != self._caption_points:
+            self._caption_points = points
             self._apply_fonts()
+
+    def changeEvent(self, event: QEvent) -> None:
+        """Re-scale the caption when the text size changes; re-tint it with the palette."""
+        super().changeEvent(event)
+        if not hasattr(self, "caption_label"):
+            return
+        if event.type() == QEvent.Type.FontChange:
+            self._apply_fonts()
+        elif event.type() == QEvent.Type.PaletteChange:
+            self._apply_caption_look()
 
     # ----- state from the player view -----
     @property
     def captions(self) -> Captions | None:
         """The cues shown, or None for a recording without captions."""
         return self._captions
+
+    @property
+    def caption_is_current(self) -> bool:
+        """True while the caption shows words being spoken now (not past, not waiting)."""
+        return self._caption_now
 
     @property
     def current_cue_index(self) -> int | None:
@@ -223,13 +305,30 @@ class AudioPanel(QFrame):
         total = f" of {time_text(duration)}" if duration else ""
         self.position_label.setText(f"{time_text(position)}{total}")
         if self._captions is None:
-            self.caption_label.setText(NO_CAPTIONS_TEXT)
+            self._show_caption(NO_CAPTIONS_TEXT, WAITING_DESCRIPTION)
             return
         index = self._captions.index_at(position)
-        text = "" if index is None else self._captions.cues[index].text
+        if index is not None:
+            self._show_caption(self._captions.cues[index].text, NOW_DESCRIPTION)
+        else:  # between cues: the last words stay, dimmed, until the next; never a blank gap
+            last = bisect_right(self._starts, position) - 1
+            if last >= 0:
+                self._show_caption(self._captions.cues[last].text, PAST_DESCRIPTION)
+            else:
+                self._show_caption(WAITING_TEXT, WAITING_DESCRIPTION)
+        self._mark(index)
+
+    def _show_caption(self, text: str, description: str) -> None:
+        """`description` says to screen readers whether these words are being spoken now."""
         if self.caption_label.text() != text:
             self.caption_label.setText(text)
-        self._mark(index)
+        if self.caption_label.accessibleDescription() != description:
+            self.caption_label.setAccessibleDescription(description)
+            now = description == NOW_DESCRIPTION
+            if now != self._caption_now or not self._looked:
+                self._caption_now = now
+                self._looked = True
+                self._apply_caption_look()
 
     def _mark(self, index: int | None, force: bool = False) -> None:
         """Bold and an arrow for the current line; the previous one goes back to plain."""

@@ -5,6 +5,10 @@ injected Scheduler; this view only calls its methods, listens for changes, and p
 `snapshot()` on a display timer so the countdown moves. Tests pass a FakeClock and
 FakeScheduler and call `refresh()`, so no test ever waits for real time.
 
+Full screen (F11) turns the view into a room display for a shared screen: type sized from
+the screen's height (times the app's text size), the window's menu and status bars out of
+the way, and the facilitator notes hidden until asked for. Leaving full screen undoes it all.
+
 Sound comes through an injected AudioPlayer: a soft bell at each step change, and, when a
 Narration is given, the recording with its captions kept in step with the session (Start
 plays, pause pauses both, Back/Next move the recording to that step's start, End fades).
@@ -17,18 +21,33 @@ import math
 from functools import partial
 
 import shiboken6
-from PySide6.QtCore import QEvent, Qt, QTimer, Signal
-from PySide6.QtGui import QFont, QKeySequence, QShortcut
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import (
+    QAction,
+    QFont,
+    QFontDatabase,
+    QFontInfo,
+    QHideEvent,
+    QKeySequence,
+    QResizeEvent,
+    QShortcut,
+    QShowEvent,
+)
 from PySide6.QtWidgets import (
     QAbstractButton,
     QFrame,
     QHBoxLayout,
     QLabel,
+    QMainWindow,
+    QMenu,
+    QMenuBar,
     QPlainTextEdit,
     QProgressBar,
     QPushButton,
+    QSizePolicy,
     QSpinBox,
     QStackedWidget,
+    QStatusBar,
     QVBoxLayout,
     QWidget,
 )
@@ -62,6 +81,27 @@ TITLE_SCALE = 2.2
 PROMPT_SCALE = 1.6
 DEFAULT_CLOSING_PROMPT = "One practical step I will take..."
 NO_NOTES_TEXT = "No facilitator notes for this step."
+SHOW_NOTES_TEXT = "Show facilitator &notes"  # the button says what it will do (Alt+N)
+HIDE_NOTES_TEXT = "Hide facilitator &notes"
+COUNTDOWN_CAPTION = "left in this step"
+# Full screen: each kind of text as a share of the screen's height, at the normal text size.
+# 1080 px high gives an 81 px title and a 59 px prompt: readable from the back of a room.
+ROOM_SHARE = {
+    "title": 0.075,
+    "prompt": 0.055,
+    "countdown": 0.11,
+    "turn": 0.06,
+    "next": 0.036,
+    "caption": 0.05,
+    "notes": 0.026,
+    "small": 0.024,  # practice name, step number, the controls
+}
+ROOM_FITTED = frozenset({"title", "prompt", "countdown", "turn", "caption"})
+# A long prompt (or a large text size) that would not fit: the big type shrinks in steps.
+FIT_STEPS = (1.0, 0.9, 0.8, 0.7, 0.6, 0.5, 0.4)
+ROOM_MARGIN_SHARE = 0.02
+NOTES_MIN_CHARS = 18  # the notes panel keeps at least this many characters a line
+TEXT_SCALE_RANGE = (0.5, 4.0)
 MAX_PARTICIPANTS = 99
 _TURN_KINDS = (StepKind.ROUND, StepKind.PAIRS)
 _TOGGLE_TEXT = {
@@ -130,6 +170,17 @@ class PlayerView(QWidget):
         self._step_offsets = _step_offsets(practice)
         self._voice: AudioPlayer | None = None  # the narration's player, once loaded
         self.audio_panel: AudioPanel | None = None
+        self._has_notes = any(step.facilitator_notes for step in practice.steps)
+        self._notes_offered = self._has_notes and practice.is_facilitated  # follows the step
+        # Notes show by default in a facilitator's own window, never on a shared screen;
+        # each stays as the facilitator last left it for the rest of this session.
+        self._notes_normal = practice.is_facilitated and self._has_notes
+        self._notes_room = False
+        self._room = False  # full screen: the room display
+        self._watched: QWidget | None = None  # the window whose full-screen state we follow
+        self._borrowed: list[QAction] = []  # menu shortcuts kept working while the bar hides
+        self._maximized_before = False
+        self._fitted_for: tuple[object, ...] | None = None  # what the room sizes were fit to
         self._build()
         if narration is not None:
             self._load_narration(narration, clock)
@@ -193,15 +244,24 @@ class PlayerView(QWidget):
         self.prompt_label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.countdown_label = self._label(page, "player-countdown")
         self.countdown_label.setAccessibleName("Time left in this step")
+        self.countdown_caption = self._label(page, "player-countdown-caption")
+        self.countdown_caption.setText(COUNTDOWN_CAPTION)
+        countdown_row = QHBoxLayout()
+        self._countdown_row = countdown_row
+        countdown_row.addWidget(self.countdown_label)
+        countdown_row.addWidget(self.countdown_caption, 0, Qt.AlignmentFlag.AlignBottom)
+        countdown_row.addStretch(1)
         self.progress = QProgressBar(page)
         self.progress.setObjectName("player-progress")
         self.progress.setRange(0, 1000)
         self.progress.setTextVisible(True)
         self.progress.setFormat("%p% of the practice done")  # in words, not colour alone
         self.progress.setAccessibleName("Progress through the practice")
-        self.next_label = self._label(page, "player-next-step")
+        self.next_label = self._label(page, "player-next-step", wrap=True)
+        self.next_label.setAccessibleName("What comes next")
 
-        self.turn_label = self._label(page, "player-turn")
+        self.turn_label = self._label(page, "player-turn", wrap=True)
+        self.turn_label.setAccessibleName("Speaking turn")
         self.next_speaker_button = self._button(
             page, "Next speaker", "player-next-speaker", "Move on to the next person's turn now"
         )
@@ -242,9 +302,10 @@ class PlayerView(QWidget):
         )
         self.end_button.clicked.connect(self.end)
         self.notes_button = self._button(
-            page, "Show facilitator notes", "player-notes-toggle",
-            "Show or hide the facilitator notes beside the steps",
+            page, SHOW_NOTES_TEXT, "player-notes-toggle",
+            "Show or hide the facilitator notes beside the steps (Alt+N)",
         )
+        self.notes_button.setAccessibleName(_plain(SHOW_NOTES_TEXT))
         self.notes_button.setCheckable(True)
         controls = QHBoxLayout()
         for button in (self.toggle_button, self.back_button, self.next_button, self.end_button):
@@ -256,11 +317,16 @@ class PlayerView(QWidget):
         main.addWidget(self.practice_label)
         main.addWidget(self.step_label)
         main.addWidget(self.title_label)
-        main.addWidget(self.prompt_label, 1)
+        main.addWidget(self.prompt_label)
+        self._main_column = main
         self._audio_slot = QVBoxLayout()  # the audio panel goes here when there is narration
-        main.addLayout(self._audio_slot, 2)
-        main.addWidget(self.countdown_label)
+        main.addLayout(self._audio_slot, 1)
+        main.addLayout(countdown_row)
         main.addLayout(turn_row)
+        # What is happening now stays together at the top; the spare room goes below it,
+        # above what comes next and the controls (or to the transcript, with a recording).
+        self._spare_index = main.count()
+        main.addStretch(1)
         main.addLayout(participants_row)
         main.addWidget(self.progress)
         main.addWidget(self.next_label)
@@ -270,6 +336,9 @@ class PlayerView(QWidget):
         self.notes_panel.setObjectName("player-notes")
         self.notes_panel.setFrameShape(QFrame.Shape.StyledPanel)
         self.notes_panel.setAccessibleName("Facilitator notes")
+        # A quarter of the width, as the row's stretch says, however long a word in the notes:
+        # the steps keep the room they need, most of all with a large text size.
+        self.notes_panel.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         notes_heading = self._label(self.notes_panel, "player-notes-heading")
         notes_heading.setText("Facilitator notes")
         bold = notes_heading.font()
@@ -284,12 +353,13 @@ class PlayerView(QWidget):
         row = QHBoxLayout(page)
         row.addLayout(main, 3)
         row.addWidget(self.notes_panel, 1)
-        self.notes_button.toggled.connect(self.notes_panel.setVisible)
-        # Facilitators want the notes from the start; a person practising alone does not.
-        self.notes_button.setChecked(practice.is_facilitated)
-        self.notes_panel.setVisible(practice.is_facilitated)
-        has_notes = any(step.facilitator_notes for step in practice.steps)
-        self.notes_button.setVisible(has_notes or practice.is_facilitated)
+        self._page_row = row
+        self._normal_margins = row.contentsMargins()
+        self.notes_heading = notes_heading
+        self.notes_button.toggled.connect(self._notes_toggled)
+        self.notes_button.setChecked(self._notes_normal)
+        self._notes_toggled(self._notes_normal)
+        self.notes_button.setVisible(self._notes_offered)
 
     def _build_closing_page(self, practice: Practice) -> None:
         page = self.closing_page
@@ -333,20 +403,258 @@ class PlayerView(QWidget):
             shortcut.activated.connect(slot)
             self._shortcuts.append(shortcut)
 
+    def _type_table(self) -> list[tuple[QWidget, float, str, bool]]:
+        """Each text: its size in the window (times the app font), its room share, bold."""
+        small = [
+            self.practice_label, self.step_label, self.toggle_button, self.back_button,
+            self.next_button, self.end_button,
+            self.notes_button, self.next_speaker_button, self.participants_label,
+            self.participants_spin, self.progress, self.commitment_edit, self.save_button,
+            self.summary_label,
+        ]
+        if self.audio_panel is not None:
+            small.append(self.audio_panel)  # its transcript and controls; the caption is its own
+        return [
+            (self.title_label, TITLE_SCALE, "title", True),
+            (self.countdown_label, TITLE_SCALE, "countdown", True),
+            (self.well_done_label, TITLE_SCALE, "title", True),
+            (self.prompt_label, PROMPT_SCALE, "prompt", False),
+            (self.closing_prompt_label, PROMPT_SCALE, "prompt", False),
+            (self.turn_label, 1.0, "turn", True),
+            (self.next_label, 1.0, "next", False),
+            (self.countdown_caption, 1.0, "next", False),
+            (self.notes_heading, 1.0, "notes", True),
+            (self.notes_label, 1.0, "notes", False),
+            *((widget, 1.0, "small", False) for widget in small),
+        ]
+
     def _apply_fonts(self) -> None:
-        """Large type relative to the widget's own font, so the app's text scale carries."""
+        """Large type relative to the widget's own font, so the app's text scale carries.
+
+        Full screen: sized from the screen's height instead (never smaller than in the
+        window), still times the app's text size, so a larger setting stays larger.
+        """
+        if not self._room:
+            self._fitted_for = None
+            self._set_fonts(None, 1.0)
+            self._page_row.setContentsMargins(self._normal_margins)
+            self._countdown_row.setContentsMargins(0, 0, 0, 0)
+        else:
+            fitted_for = self._fit_key()
+            if fitted_for == self._fitted_for:
+                return  # same screen, text and notes: the sizes found last time still hold
+            self._fitted_for = fitted_for
+            margin = round(self._room_pixels() * ROOM_MARGIN_SHARE)
+            self._page_row.setContentsMargins(margin, margin, margin, margin)
+            self._countdown_row.setContentsMargins(0, margin, 0, 0)  # air under the prompt
+            room = self._room_points()
+            for fit in FIT_STEPS if not self.is_closing else (1.0,):
+                self._set_fonts(room, fit)
+                if self._fits():
+                    break
+        self._align_countdown_caption()
+        # Never narrower than a short line of its own words, whatever the steps ask for.
+        self.notes_panel.setMinimumWidth(
+            self.notes_label.fontMetrics().averageCharWidth() * NOTES_MIN_CHARS
+        )
+
+    def _set_fonts(self, room: float | None, fit: float) -> None:
+        """Normal sizes (room None), or room sizes with the big type times `fit`."""
         base = self.font()
-        self.title_label.setFont(_scaled(base, TITLE_SCALE, bold=True))
-        self.countdown_label.setFont(_scaled(base, TITLE_SCALE, bold=True))
-        self.well_done_label.setFont(_scaled(base, TITLE_SCALE, bold=True))
-        self.prompt_label.setFont(_scaled(base, PROMPT_SCALE))
-        self.closing_prompt_label.setFont(_scaled(base, PROMPT_SCALE))
+        for widget, scale, share, bold in self._type_table():
+            if room is None and scale == 1.0:
+                font = QFont()  # inherit the app font as it is, only the weight set
+                if bold:
+                    font.setBold(True)
+            else:
+                font = _scaled(base, scale, bold)
+            if room is not None:
+                factor = fit if share in ROOM_FITTED else 1.0
+                normal = QFontInfo(font).pointSizeF()
+                font.setPointSizeF(max(normal, room * ROOM_SHARE[share] * factor))
+                if widget.font() == font:
+                    continue  # unchanged: no relayout
+            widget.setFont(font)
+        if self.audio_panel is not None:
+            self.audio_panel.set_caption_points(
+                None if room is None else room * ROOM_SHARE["caption"] * fit
+            )
+
+    def _fit_key(self) -> tuple[object, ...]:
+        """Everything the room sizes depend on; the same key means the same sizes."""
+        screen = self.window().screen()
+        return (
+            screen.name(), screen.geometry().size().toTuple(), screen.logicalDotsPerInchY(),
+            self.font().key(), self.notes_panel.isHidden(), self.stack.currentIndex(),
+            self.title_label.text(), self.prompt_label.text(), self.turn_label.isHidden(),
+            self.run_page.size().toTuple(),
+        )
+
+    def _fits(self) -> bool:
+        """Whether the step, the timers and the controls all fit the page as now sized.
+
+        The page is laid out at once with the sizes being tried, so the width measured is
+        the real one, with or without the notes beside it.
+        """
+        self._page_row.invalidate()  # forget the heights measured with the last sizes
+        self._page_row.activate()
+        column = self._main_column.geometry()
+        need = self._main_column.totalHeightForWidth(column.width())
+        if need < 0:
+            need = self._main_column.totalMinimumSize().height()
+        return need <= column.height()
+
+    def _align_countdown_caption(self) -> None:
+        """'left in this step' sits on the countdown's baseline, whatever the two sizes."""
+        drop = (self.countdown_label.fontMetrics().descent()
+                - self.countdown_caption.fontMetrics().descent())
+        self.countdown_caption.setContentsMargins(0, 0, 0, max(0, drop))
+
+    def _room_pixels(self) -> int:
+        """The height of the screen the window fills."""
+        return self.window().screen().geometry().height()
+
+    def _room_points(self) -> float:
+        """Points for a text as tall as the whole screen, times the app's text size."""
+        dpi = self.window().screen().logicalDotsPerInchY() or 96.0
+        return self._room_pixels() * 72.0 / dpi * self._text_scale()
+
+    def _text_scale(self) -> float:
+        """How much larger than the system's own font the app's text is set (1.0 = as is)."""
+        own = QFontInfo(self.font()).pointSizeF()
+        system = QFontInfo(QFontDatabase.systemFont(QFontDatabase.SystemFont.GeneralFont))
+        if own <= 0 or system.pointSizeF() <= 0:
+            return 1.0
+        low, high = TEXT_SCALE_RANGE
+        return min(high, max(low, own / system.pointSizeF()))
 
     def changeEvent(self, event: QEvent) -> None:
         """Re-scale the large type when the application's text size changes."""
         super().changeEvent(event)
         if event.type() == QEvent.Type.FontChange and hasattr(self, "title_label"):
             self._apply_fonts()
+
+    # ----- full screen: the room display -----
+    @property
+    def is_room_display(self) -> bool:
+        """True while the window is full screen and this view is sized for a room."""
+        return self._room
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Follow the window's full-screen state, whoever changes it (F11, the desktop)."""
+        super().showEvent(event)
+        window = self.window()
+        if window is not self._watched:
+            if self._watched is not None and shiboken6.isValid(self._watched):
+                self._watched.removeEventFilter(self)
+            self._watched = window
+            window.installEventFilter(self)
+        self._sync_room()
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        """Taken out of a window that stays on show: give the window back as it was."""
+        super().hideEvent(event)
+        window = self.window()
+        if self._room and not event.spontaneous() and window is not self and window.isVisible():
+            self._leave_full_screen()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """The window went in or out of full screen: the room display on or off."""
+        if watched is self._watched and event.type() == QEvent.Type.WindowStateChange:
+            self._sync_room()
+        return False
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """The full-screen size arrives after the state change: fit the type to it."""
+        super().resizeEvent(event)
+        if self._room:
+            self._apply_fonts()
+
+    def _sync_room(self) -> None:
+        self._set_room(self.window().isFullScreen() and self.isVisible())
+
+    def _set_room(self, room: bool) -> None:
+        """Into or out of the room display.
+
+        The large type must never ask the window for more than the screen: a window whose
+        minimum grows past its size is resized, and silently drops out of full screen. So
+        the view claims no minimum while in the room (the type is fitted instead), and on
+        the way out the normal sizes come back before the bars do.
+        """
+        if room == self._room:
+            if room:
+                self._apply_fonts()  # another screen or size: re-fit
+            return
+        self._room = room
+        if room:
+            self.setMinimumSize(1, 1)
+            self._show_window_bars(False)
+        wanted = self._notes_room if room else self._notes_normal
+        self.notes_button.setChecked(wanted)
+        self._notes_toggled(wanted)
+        self._apply_fonts()
+        if not room:
+            self._show_window_bars(True)
+            self.setMinimumSize(0, 0)  # the layout's own minimum again
+
+    def _show_window_bars(self, shown: bool) -> None:
+        """Menu and status bar: away on the shared screen, back in the window.
+
+        The menu's shortcuts (text size, quit) keep working while it is hidden: the window
+        holds them for that time.
+        """
+        window = self.window()
+        if not isinstance(window, QMainWindow):
+            return
+        direct = Qt.FindChildOption.FindDirectChildrenOnly
+        menus = window.findChildren(QMenuBar, "", direct)  # lists: no None to handle
+        for bar in [*menus, *window.findChildren(QStatusBar, "", direct)]:
+            bar.setVisible(shown)
+        if not shown:
+            held = set(window.actions())
+            self._borrowed = [a for m in menus for a in _shortcut_actions(m) if a not in held]
+            window.addActions(self._borrowed)
+        else:
+            for action in self._borrowed:
+                if shiboken6.isValid(action):
+                    window.removeAction(action)
+            self._borrowed = []
+
+    def _leave_full_screen(self) -> None:
+        """Back to the window as it was before F11 (maximised stays maximised)."""
+        self._set_room(False)
+        window = self.window()
+        if window.isFullScreen():
+            if self._maximized_before:
+                window.showMaximized()
+            else:
+                window.showNormal()
+
+    def _offer_notes(self, step_has_notes: bool) -> None:
+        """The notes button only where there are notes to show.
+
+        A group practice keeps it on every step (a steady side panel for the facilitator);
+        a practice done alone or in a pair offers it only on the steps that have notes.
+        """
+        offered = self._has_notes and (self._practice.is_facilitated or step_has_notes)
+        if offered != self._notes_offered:
+            self._notes_offered = offered
+            self.notes_button.setVisible(offered)
+            self.notes_panel.setVisible(offered and self.notes_button.isChecked())
+
+    def _notes_toggled(self, shown: bool) -> None:
+        """The panel follows the button; the button says what pressing it will do."""
+        if self._room:
+            self._notes_room = shown
+        else:
+            self._notes_normal = shown
+        self.notes_panel.setVisible(shown and self._notes_offered)
+        if self._room:
+            self._apply_fonts()  # the steps' column got wider or narrower: fit it again
+        text = HIDE_NOTES_TEXT if shown else SHOW_NOTES_TEXT
+        if self.notes_button.text() != text:
+            self.notes_button.setText(text)
+            self.notes_button.setAccessibleName(_plain(text))
 
     def _load_narration(self, narration: Narration, clock: Clock) -> None:
         """Open the recording and its captions; any problem is a notice, never a stop."""
@@ -386,6 +694,7 @@ class PlayerView(QWidget):
         for notice in notices:
             panel.show_notice(notice)
         self._audio_slot.addWidget(panel)
+        self._main_column.setStretch(self._spare_index, 0)  # the transcript takes the room
         self.audio_panel = panel
 
     # ----- state -----
@@ -440,6 +749,7 @@ class PlayerView(QWidget):
         """End now without asking; before Start there is nothing to record, so just close."""
         if self._session.state is SessionState.READY:
             self._silence()
+            self._leave_full_screen()
             self.closed.emit()
             return
         self._session.finish()
@@ -490,14 +800,16 @@ class PlayerView(QWidget):
         """F11: the top-level window fills the screen, e.g. on a shared display in a circle."""
         window = self.window()
         if window.isFullScreen():
-            window.showNormal()
+            self._leave_full_screen()
             return
         from app.ui.facilitator_screen import show_full_screen_on
 
+        self._maximized_before = window.isMaximized()
         choice = show_full_screen_on(window, self._full_screen_on)
         if choice.notice:
             log.info("%s", choice.notice)
             self.screen_notice = choice.notice
+        self._sync_room()
 
     def save_and_close(self) -> None:
         """Attach the commitment, emit the record (only ever once), then close."""
@@ -511,6 +823,7 @@ class PlayerView(QWidget):
         self._emitted = True
         self.save_button.setEnabled(False)
         self._silence()
+        self._leave_full_screen()
         self.finished.emit(record)
         self.closed.emit()
 
@@ -564,6 +877,7 @@ class PlayerView(QWidget):
             return
         step = snap.step
         self.step_label.setText(f"Step {snap.step_number} of {snap.step_count}")
+        new_step = self.title_label.text() != step.title or self.prompt_label.text() != step.prompt
         self.title_label.setText(step.title)
         self.prompt_label.setText(step.prompt)
         self.countdown_label.setText(countdown_text(snap.step_remaining))
@@ -572,6 +886,7 @@ class PlayerView(QWidget):
             "Last step" if snap.next_step_title is None else f"Next: {snap.next_step_title}"
         )
         self.notes_label.setText(step.facilitator_notes or NO_NOTES_TEXT)
+        self._offer_notes(bool(step.facilitator_notes))
 
         turn_step = step.kind in _TURN_KINDS and step.speaker_seconds is not None
         turn = snap.turn
@@ -585,6 +900,8 @@ class PlayerView(QWidget):
         self.next_speaker_button.setVisible(turn_step)
         live = snap.state in (SessionState.RUNNING, SessionState.PAUSED)
         self.next_speaker_button.setEnabled(live and turn is not None and not turn.done)
+        if new_step and self._room:
+            self._apply_fonts()  # a longer or shorter step: fit the big type to the screen
 
         text = _TOGGLE_TEXT[snap.state]
         if self.toggle_button.text() != text:
@@ -631,6 +948,21 @@ def _scaled(base: QFont, factor: float, bold: bool = False) -> QFont:
         font.setPixelSize(round(base.pixelSize() * factor))
     font.setBold(bold or base.bold())
     return font
+
+
+def _plain(text: str) -> str:
+    """A button's text without its '&' mnemonic marker, for screen readers."""
+    return text.replace("&&", "\0").replace("&", "").replace("\0", "&")
+
+
+def _shortcut_actions(bar: QWidget) -> list[QAction]:
+    """Every action with a shortcut in the bar's menus and their submenus, once each."""
+    found: list[QAction] = []
+    for menu in bar.findChildren(QMenu):  # submenus are children of their menus
+        for action in menu.actions():
+            if not action.shortcut().isEmpty() and action not in found:
+                found.append(action)
+    return found
 
 
 def _step_offsets(practice: Practice) -> tuple[float, ...]:

@@ -5,11 +5,21 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QRect, Qt
+from PySide6.QtGui import QColor, QPalette
 
 from app.audio.audio_player import NullAudioPlayer
 from app.core.captions import parse_captions
-from app.ui.audio_panel import CURRENT_MARK, NO_CAPTIONS_TEXT, AudioPanel, time_text
+from app.ui.audio_panel import (
+    CURRENT_MARK,
+    NO_CAPTIONS_TEXT,
+    PAST_DESCRIPTION,
+    WAITING_DESCRIPTION,
+    WAITING_TEXT,
+    AudioPanel,
+    fits,
+    time_text,
+)
 from tests.fakes import FakeClock
 
 VTT = """WEBVTT
@@ -44,13 +54,25 @@ def panel(qtbot, clock):
     return made, audio
 
 
+def is_now(view):
+    """Read afresh each time (a helper, so mypy does not narrow the property)."""
+    return view.caption_is_current
+
+
+def caption_colour(view):
+    return view.caption_label.palette().color(QPalette.ColorRole.WindowText)
+
+
 def test_caption_and_marked_line_follow_the_position(panel, clock):
     view, audio = panel
-    assert view.caption_label.text() == "" and cue_index(view) is None
+    assert view.caption_label.text() == WAITING_TEXT and cue_index(view) is None
+    assert not is_now(view) and view.caption_label.font().italic()
+    assert view.caption_label.accessibleDescription() == WAITING_DESCRIPTION
     audio.play(0)
     clock.tick(1)
     view.update_position()
     assert view.caption_label.text() == "Let your shoulders drop."
+    assert is_now(view) and not view.caption_label.font().italic()
     assert cue_index(view) == 0
     first = view.transcript.item(0)
     assert first.text().startswith(CURRENT_MARK) and first.font().bold()
@@ -63,7 +85,91 @@ def test_caption_and_marked_line_follow_the_position(panel, clock):
     assert view.position_label.text() == "0:06 of 5:00"
     clock.tick(10)
     view.update_position()
-    assert view.caption_label.text() == "" and cue_index(view) is None
+    assert cue_index(view) is None
+
+
+def test_between_cues_the_last_words_stay_dimmed_and_italic(panel, clock):
+    view, audio = panel
+    audio.play(0)
+    clock.tick(2)
+    view.update_position()
+    spoken = caption_colour(view)
+    clock.tick(2.5)  # 4.5 s: the first cue ended at 4 s, the next starts at 5 s
+    view.update_position()
+    assert view.caption_label.text() == "Let your shoulders drop.", "no blank gap"
+    assert not is_now(view) and view.caption_label.font().italic(), "not by colour alone"
+    assert caption_colour(view) != spoken
+    assert view.caption_label.accessibleDescription() == PAST_DESCRIPTION
+    assert contrast(caption_colour(view), view.palette().color(QPalette.ColorRole.Window)) >= 4.5
+    clock.tick(1)
+    view.update_position()
+    assert view.caption_label.text() == "Feel the floor under your feet."
+    assert is_now(view) and caption_colour(view) == spoken
+    audio.seek(0.2)  # back before the first words: the waiting line, not an old caption
+    view.update_position()
+    assert view.caption_label.text() == WAITING_TEXT
+
+
+def contrast(one: QColor, two: QColor) -> float:
+    """The WCAG contrast ratio of two colours."""
+    def luminance(colour: QColor) -> float:
+        def channel(c: float) -> float:
+            return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+        return (0.2126 * channel(colour.redF()) + 0.7152 * channel(colour.greenF())
+                + 0.0722 * channel(colour.blueF()))
+    high, low = sorted((luminance(one), luminance(two)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def test_room_sized_caption_and_back(panel):
+    view, _ = panel
+    view.set_caption_points(40)
+    assert view.caption_label.font().pointSizeF() == 40
+    view.set_caption_points(None)
+    assert view.caption_label.font().pointSizeF() == pytest.approx(view.font().pointSizeF() * 1.5)
+
+
+def test_transcript_shows_whole_lines_only(qtbot, clock):
+    cues = "".join(
+        f"\n00:00:{n:02d}.000 --> 00:00:{n:02d}.500\nLine number {n}\n" for n in range(40)
+    )
+    view = AudioPanel(NullAudioPlayer(clock, duration=60), parse_captions("WEBVTT\n" + cues))
+    qtbot.addWidget(view)
+    view.resize(500, 400)
+    view.show()
+    qtbot.waitExposed(view)
+    transcript = view.transcript
+    rows = [transcript.visualItemRect(transcript.item(r)) for r in range(transcript.count())]
+    row_height = rows[0].height()
+    # a viewport height that cuts a line in half, then look at what is painted
+    view.resize(500, view.height() + row_height // 2 - transcript.viewport().height() % row_height)
+    qtbot.waitUntil(lambda: transcript.viewport().height() % row_height > 2, timeout=2000)
+    height = transcript.viewport().height()
+    cut = next(r for r in range(transcript.count())
+               if not fits(transcript.visualItemRect(transcript.item(r)), height))
+    strip = transcript.visualItemRect(transcript.item(cut))
+    assert strip.top() < height <= strip.bottom(), "this line is cut by the bottom edge"
+    image = transcript.viewport().grab().toImage()
+    base = image.pixelColor(image.width() - 3, strip.top() + 1)
+    painted = {
+        image.pixelColor(x, y).rgb()
+        for x in range(0, min(image.width(), 200), 2)
+        for y in range(strip.top(), height)
+    }
+    assert painted == {base.rgb()}, "the half line is not drawn"
+    whole = transcript.visualItemRect(transcript.item(cut - 1))
+    text = {
+        image.pixelColor(x, y).rgb()
+        for x in range(0, min(image.width(), 200), 2)
+        for y in range(whole.top(), whole.bottom())
+    }
+    assert len(text) > 1, "the whole line above it is drawn"
+
+
+def test_fits():
+    assert fits(QRect(0, 0, 100, 20), 30)
+    assert not fits(QRect(0, 20, 100, 20), 30), "rows 20..39 reach past a 30 px viewport"
+    assert fits(QRect(0, 0, 100, 50), 30), "a line taller than the view still shows at the top"
 
 
 def test_caption_is_large_and_scales_with_the_text_size(panel):

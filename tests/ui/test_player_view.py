@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QAbstractButton, QWidget
 
 from app.core.practice_loader import load_library
 from app.core.session import SessionRecord, SessionState
+from app.ui.audio_panel import WAITING_TEXT
 from app.ui.player_view import PlayerView, countdown_text
 from app.ui.qt_scheduler import QtScheduler
 from tests.fakes import FakeClock, FakeScheduler
@@ -177,22 +178,61 @@ def test_pairs_step_shows_turns(make_player):
     assert view.turn_label.text().startswith("Turn 2 of 2")
 
 
-def test_facilitator_notes_toggle(make_player, qtbot):
+def test_facilitator_notes_toggle_says_what_it_will_do(make_player, qtbot):
     view, _ = make_player("pause-space")
-    assert view.notes_button.isChecked() and view.notes_panel.isVisible()
+    button = view.notes_button
+    assert button.isChecked() and view.notes_panel.isVisible()
+    assert button.accessibleName() == "Hide facilitator notes"
+    assert button.text().replace("&", "") == "Hide facilitator notes"
     assert "confidentiality" in view.notes_label.text()
-    qtbot.mouseClick(view.notes_button, Qt.MouseButton.LeftButton)
-    assert not view.notes_panel.isVisible()
-    qtbot.mouseClick(view.notes_button, Qt.MouseButton.LeftButton)
-    assert view.notes_panel.isVisible()
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert not view.notes_panel.isVisible() and not button.isChecked()
+    assert button.accessibleName() == "Show facilitator notes"
+    assert button.text().replace("&", "") == "Show facilitator notes"
+    press_alt_n(qtbot, view)
+    assert view.notes_panel.isVisible() and button.isChecked() and button.isCheckable()
+    assert button.accessibleName() == "Hide facilitator notes"
 
 
-def test_solo_practice_hides_notes_until_asked(make_player):
+def press_alt_n(qtbot, view):
+    """The button's mnemonic; Qt releases a mnemonic's click a moment later, so wait for it."""
+    before = view.notes_button.isChecked()
+    qtbot.keyClick(view.focusWidget() or view, Qt.Key.Key_N, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: view.notes_button.isChecked() != before, timeout=2000)
+
+
+def test_solo_practice_offers_notes_only_on_steps_that_have_them(make_player):
     view, _ = make_player("me-space")
+    assert view.notes_button.isHidden() and view.notes_panel.isHidden(), "step 1: no notes"
+    view.toggle_running()
+    view.next()
     assert view.notes_button.isVisible() and not view.notes_panel.isVisible()
+    assert view.notes_button.accessibleName() == "Show facilitator notes"
     view.notes_button.click()
     assert view.notes_panel.isVisible()
-    assert view.notes_label.text() == "No facilitator notes for this step."
+    assert view.notes_label.text().startswith("In a pair:")
+    view.next()
+    assert view.notes_button.isHidden() and view.notes_panel.isHidden(), "step 3: no notes"
+    view.back()
+    assert view.notes_panel.isVisible(), "the choice holds for the step that has notes"
+
+
+def test_no_notes_button_for_a_practice_without_notes(qtbot, practices):
+    import dataclasses
+
+    circle = practices["pause-space"]
+    bare = dataclasses.replace(
+        circle, steps=tuple(dataclasses.replace(s, facilitator_notes="") for s in circle.steps)
+    )
+    clock = FakeClock(datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
+    view = PlayerView(bare, clock, FakeScheduler(clock))
+    qtbot.addWidget(view)
+    view.show()
+    qtbot.waitExposed(view)
+    view.toggle_running()
+    for _ in range(len(bare.steps) - 1):
+        assert view.notes_button.isHidden() and view.notes_panel.isHidden()
+        view.next()
 
 
 def _unnamed_controls(root: QWidget) -> list[str]:
@@ -358,7 +398,8 @@ def test_keyboard_keeps_narration_captions_and_steps_together(
     )
     panel = view.audio_panel
     assert panel is not None and panel.isVisible()
-    assert caption(view) == "" and panel.transcript.count() == 3
+    assert caption(view) == WAITING_TEXT and not panel.caption_is_current
+    assert panel.transcript.count() == 3
     press(qtbot, view, Qt.Key.Key_Space)
     assert play_state(audio) is PlayState.PLAYING and audio.position() == 0
     scheduler.advance(3)
