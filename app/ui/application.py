@@ -207,7 +207,7 @@ class Companion:
                 self.app.quit()
                 return
             log.warning("single instance: a second launch will open a second window")
-        from app.ui.appearance import install_accessible_style
+        from app.ui.accessible_style import install_accessible_style
 
         install_accessible_style(self.app)  # outlined check boxes and the focus ring
         desktop = self.ensure_desktop()

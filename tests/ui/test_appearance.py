@@ -16,19 +16,17 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.settings import Appearance
+from app.ui.accessible_style import FOCUS_RING_WIDTH, FocusRing, install_accessible_style
 from app.ui.appearance import (
-    FOCUS_RING_WIDTH,
     NON_TEXT_CONTRAST,
     TEXT_CONTRAST,
     TEXT_PAIRS,
-    FocusRing,
     apply_appearance,
     contrast_fixes,
     contrast_ratio,
     control_outline,
     dark_palette,
     focus_ring_colour,
-    install_accessible_style,
 )
 
 GROUPS = (QPalette.ColorGroup.Active, QPalette.ColorGroup.Inactive)

@@ -186,7 +186,7 @@ def test_desktop_parts_start_once_after_the_window_has_painted(qtbot, companion)
     companion.show(None)  # a second show (from the tray) makes and starts nothing twice
     qtbot.waitUntil(lambda: companion._start_desktop._then is None, timeout=3000)
     assert desktop is not None and desktop_of(companion) is desktop and desktop._started
-    from app.ui.appearance import AccessibleStyle
+    from app.ui.accessible_style import AccessibleStyle
 
     assert isinstance(companion.app.style(), AccessibleStyle)  # installed after the paint
 
