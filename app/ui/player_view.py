@@ -298,7 +298,8 @@ class PlayerView(QWidget):
         )
         self.next_button.clicked.connect(self.next)
         self.end_button = self._button(
-            page, "End", "player-end", "End the practice now (Escape)"
+            page, "End", "player-end",
+            "End the practice now (Escape; in full screen, Escape first leaves full screen)"
         )
         self.end_button.clicked.connect(self.end)
         self.notes_button = self._button(
@@ -395,7 +396,7 @@ class PlayerView(QWidget):
             (Qt.Key.Key_Space, self._space),
             (Qt.Key.Key_Right, self.next),
             (Qt.Key.Key_Left, self.back),
-            (Qt.Key.Key_Escape, self.end),
+            (Qt.Key.Key_Escape, self._escape),
             (Qt.Key.Key_F11, self.toggle_full_screen),
         ):
             shortcut = QShortcut(QKeySequence(key), self)
@@ -744,6 +745,16 @@ class PlayerView(QWidget):
         """Previous step, or restart the first."""
         if self._session.back():
             self._voice_to(self._step_start())
+
+    def _escape(self) -> None:
+        """Escape leaves full screen first, as everywhere else.
+
+        A facilitator pressing it to get the desktop back must not end the group's practice.
+        """
+        if self.window().isFullScreen():
+            self._leave_full_screen()
+        else:
+            self.end()
 
     def end(self) -> None:
         """End now without asking; before Start there is nothing to record, so just close."""

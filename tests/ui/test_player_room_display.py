@@ -205,9 +205,18 @@ def test_room_display_keeps_every_control_named(room):
     assert room.view.next_label.accessibleName() == "What comes next"
 
 
+def test_escape_in_full_screen_leaves_full_screen_and_the_practice_goes_on(room):
+    room.full_screen()
+    room.key(Qt.Key.Key_Escape)
+    assert not room.window.isFullScreen() and not room.view.is_closing
+    assert room.bars_shown() == (True, True)
+    room.key(Qt.Key.Key_Escape)  # in the window, Escape ends as before
+    assert room.view.is_closing
+
+
 def test_ending_in_full_screen_gives_the_window_back(room):
     room.full_screen()
-    room.key(Qt.Key.Key_Escape)  # End: the closing panel still fills the room's screen
+    room.view.end_button.click()  # End: the closing panel still fills the room's screen
     assert room.view.is_closing and room.window.isFullScreen()
     assert room.view.well_done_label.font().pointSizeF() > room.view.font().pointSizeF() * 3
     closed = []
