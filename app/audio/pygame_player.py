@@ -32,6 +32,7 @@ from app.audio.audio_length import audio_length
 from app.audio.audio_player import AudioUnavailable, NullAudioPlayer, PlayState, clamp
 from app.audio.sdl_library import AudioDeviceStatus, SdlNotFound, load_sdl_library
 from app.core.clock import Clock
+from app.core.time_text import position_text
 
 log = logging.getLogger(__name__)
 
@@ -173,7 +174,7 @@ class PygameAudioPlayer:
         if not self._fading and end is not None and at < end - EARLY_END:
             self._go_silent("reading the recording", AudioUnavailable(
                 f"stopped by itself at {at:.1f} s of {end:.1f} s"), notice=(
-                f"The recording could not be read past {_clock(at)} (its file changed or is "
+                f"The recording could not be read past {position_text(at)} (its file changed or is "
                 "damaged); the practice carries on in silence."))
             return
         self._frozen = at if self._fading or end is None else end
@@ -439,12 +440,6 @@ def _mixer_output(
                  "sound output will not be noticed", sorted(opened))
         return None
     return status, next(iter(opened))
-
-
-def _clock(seconds: float) -> str:
-    """m:ss, as the audio panel shows positions."""
-    whole = int(seconds)
-    return f"{whole // 60}:{whole % 60:02d}"
 
 
 def _first_line(exc: BaseException) -> str:

@@ -7,7 +7,6 @@ and resume belong to the whole session, so that button only asks the player view
 
 from __future__ import annotations
 
-import math
 from bisect import bisect_right
 
 from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, QRect, Qt, Signal
@@ -29,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from app.audio.audio_player import AudioPlayer
 from app.core.captions import Captions
+from app.core.time_text import position_text
 
 SKIP_SECONDS = 10.0
 CAPTION_SCALE = 1.5
@@ -45,13 +45,6 @@ _SLIDER_KEYS = frozenset({
     Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Up, Qt.Key.Key_Down,
     Qt.Key.Key_Home, Qt.Key.Key_End, Qt.Key.Key_PageUp, Qt.Key.Key_PageDown,
 })
-
-
-def time_text(seconds: float) -> str:
-    """'1:05' for a position in the narration."""
-    whole = max(0, math.floor(seconds + 1e-6))
-    minutes, rest = divmod(whole, 60)
-    return f"{minutes}:{rest:02d}"
 
 
 class VolumeSlider(QSlider):
@@ -160,7 +153,7 @@ class AudioPanel(QFrame):
         self.transcript.setItemDelegate(WholeRowsDelegate(self.transcript))
         if self._captions is not None:
             for cue in self._captions.cues:
-                item = QListWidgetItem(f"{OTHER_MARK}{time_text(cue.start)}  {cue.text}")
+                item = QListWidgetItem(f"{OTHER_MARK}{position_text(cue.start)}  {cue.text}")
                 item.setData(_CUE_ROLE, cue.start)
                 self.transcript.addItem(item)
         self.transcript.setVisible(self.transcript.count() > 0)
@@ -302,8 +295,8 @@ class AudioPanel(QFrame):
         """Show the caption and mark the transcript line for where the recording is now."""
         position = self._audio.position()
         duration = self._audio.duration
-        total = f" of {time_text(duration)}" if duration else ""
-        self.position_label.setText(f"{time_text(position)}{total}")
+        total = f" of {position_text(duration)}" if duration else ""
+        self.position_label.setText(f"{position_text(position)}{total}")
         if self._captions is None:
             self._show_caption(NO_CAPTIONS_TEXT, WAITING_DESCRIPTION)
             return

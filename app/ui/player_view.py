@@ -17,7 +17,6 @@ plays, pause pauses both, Back/Next move the recording to that step's start, End
 from __future__ import annotations
 
 import logging
-import math
 from functools import partial
 
 import shiboken6
@@ -72,6 +71,7 @@ from app.core.session import (
     SessionState,
     Snapshot,
 )
+from app.core.time_text import countdown_text, remaining_text
 from app.ui.audio_panel import AudioPanel
 
 log = logging.getLogger(__name__)
@@ -110,20 +110,6 @@ _TOGGLE_TEXT = {
     SessionState.PAUSED: "Resume",
     SessionState.FINISHED: "Start",
 }
-
-
-def clock_text(seconds: float) -> str:
-    """'4:05' for a countdown; rounds up, so '0:01' shows until the very end."""
-    whole = max(0, math.ceil(seconds - 1e-6))
-    minutes, rest = divmod(whole, 60)
-    return f"{minutes}:{rest:02d}"
-
-
-def countdown_text(seconds: float) -> str:
-    """'04:05': the step countdown as mm:ss, which keeps its width as it ticks."""
-    whole = max(0, math.ceil(seconds - 1e-6))
-    minutes, rest = divmod(whole, 60)
-    return f"{minutes:02d}:{rest:02d}"
 
 
 class PlayerView(QWidget):
@@ -906,7 +892,7 @@ class PlayerView(QWidget):
         elif turn.done:
             self.turn_label.setText(turn.label)
         else:
-            self.turn_label.setText(f"{turn.label} · {clock_text(turn.remaining)} left")
+            self.turn_label.setText(f"{turn.label} · {remaining_text(turn.remaining)} left")
         self.turn_label.setVisible(turn_step)
         self.next_speaker_button.setVisible(turn_step)
         live = snap.state in (SessionState.RUNNING, SessionState.PAUSED)

@@ -10,6 +10,7 @@ from PySide6.QtGui import QColor, QPalette
 
 from app.audio.audio_player import NullAudioPlayer
 from app.core.captions import parse_captions
+from app.core.time_text import position_text
 from app.ui.audio_panel import (
     CURRENT_MARK,
     NO_CAPTIONS_TEXT,
@@ -18,7 +19,6 @@ from app.ui.audio_panel import (
     WAITING_TEXT,
     AudioPanel,
     fits,
-    time_text,
 )
 from tests.fakes import FakeClock
 
@@ -233,6 +233,6 @@ def test_a_recording_without_captions(qtbot, clock):
     assert not view.transcript.isVisible()
 
 
-def test_time_text():
-    assert time_text(0) == "0:00"
-    assert time_text(65.9) == "1:05"
+def test_position_text():
+    assert position_text(0) == "0:00"
+    assert position_text(65.9) == "1:05"

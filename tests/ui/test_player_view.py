@@ -10,8 +10,9 @@ from PySide6.QtWidgets import QAbstractButton, QWidget
 
 from app.core.practice_loader import load_library
 from app.core.session import SessionRecord, SessionState
+from app.core.time_text import countdown_text
 from app.ui.audio_panel import WAITING_TEXT
-from app.ui.player_view import PlayerView, countdown_text
+from app.ui.player_view import PlayerView
 from app.ui.qt_scheduler import QtScheduler
 from tests.fakes import FakeClock, FakeScheduler
 
