@@ -22,7 +22,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from pathlib import Path
 from types import MappingProxyType
@@ -127,7 +127,8 @@ class CachedBankHolidays:
     `command`: how to start the app (default: this one, frozen or from source, as
     app.platform.autostart decides). `fallback`: the in-process source used when the child
     fails. `version`: the holidays package's version (default: read from its metadata).
-    `runs` counts the child processes started, for the tests and the log.
+    `runs` counts the child processes started, for the tests and the log. `run` starts the
+    child (subprocess.run; a test hands in one that times out without waiting).
     """
 
     def __init__(
@@ -138,8 +139,10 @@ class CachedBankHolidays:
         fallback: BankHolidaySource | None = None,
         version: str | None = None,
         timeout: float = CHILD_TIMEOUT_SECONDS,
+        run: Callable[..., Any] | None = None,
     ) -> None:
         self.path = path
+        self._run = run
         self._command = tuple(command) if command is not None else None
         self._fallback = fallback
         self._version = version
@@ -249,10 +252,11 @@ class CachedBankHolidays:
                    "--years", *map(str, years), "--json"]
         self.runs += 1
         try:
-            done = subprocess.run(command, capture_output=True, timeout=self._timeout,
-                                  stdin=subprocess.DEVNULL, check=False,
-                                  # Windows: no console window flashes up from a tray app
-                                  creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0))
+            run = self._run if self._run is not None else subprocess.run
+            done = run(command, capture_output=True, timeout=self._timeout,
+                       stdin=subprocess.DEVNULL, check=False,
+                       # Windows: no console window flashes up from a tray app
+                       creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0))
         except subprocess.TimeoutExpired as exc:
             raise CacheUnreadable(f"the child took over {self._timeout:g} s") from exc
         except OSError as exc:

@@ -153,12 +153,19 @@ def test_a_failing_child_is_one_log_line_and_the_package_answers(cache_file, cap
 
 
 def test_a_child_that_hangs_is_stopped_at_the_timeout(cache_file, caplog):
-    cache = CachedBankHolidays(cache_file, command=child("import time; time.sleep(60)"),
-                               timeout=0.5)
+    asked: list[float] = []
+
+    def hangs(command, *, timeout, **_kwargs):
+        """subprocess.run when the child never answers: it gives up at `timeout`."""
+        asked.append(timeout)
+        raise subprocess.TimeoutExpired(command, timeout)
+
+    cache = CachedBankHolidays(cache_file, command=child("pass"), timeout=0.5, run=hangs)
     with caplog.at_level(logging.WARNING, logger="app.storage.bank_holiday_cache"):
         assert cache.dates("wales", 2026) == PACKAGE.dates("wales", 2026)
     assert [r.getMessage() for r in caplog.records] == [
         "bank holidays: the child took over 0.5 s; reading them in this process instead"]
+    assert asked == [0.5], "the child is given the timeout to keep to"
 
 
 def test_a_child_that_cannot_start_falls_back(cache_file, caplog, tmp_path):
