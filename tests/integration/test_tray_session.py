@@ -27,6 +27,8 @@ import subprocess
 import sys
 import threading
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import IO, TypeVar
@@ -243,20 +245,44 @@ def notify_call(text: str) -> str | None:
     return text[call_start:answered] if answered >= 0 else None
 
 
+@dataclass
+class RunningApp:
+    """The app under test: its process, its log read line by line, how it was started."""
+
+    proc: subprocess.Popen[bytes]
+    log: LineWatch
+    command: list[str]
+    env: dict[str, str]
+
+
+@contextmanager
+def app_running(desktop: Desktop, home: Path, *options: str) -> Iterator[RunningApp]:
+    """`python -m app OPTIONS` with its data under `home`; ended, and checked, at the end."""
+    log_file = home / "logs" / "compassion-companion.log"
+    log_file.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    log_file.touch(mode=0o600)
+    log = desktop.watch("the app's log", ["tail", "-n", "+1", "-F", str(log_file)])
+    command = [sys.executable, "-m", "app", *options]
+    env = {**desktop.env, HOME_ENV_VAR: str(home)}
+    proc = subprocess.Popen(command, env=env, cwd=REPO, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT)
+    assert proc.stdout is not None
+    output = LineWatch(proc.stdout, "the app")
+    try:
+        yield RunningApp(proc, log, command, env)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        proc.wait(timeout=WAIT_SECONDS)
+        output.join()
+        assert "Traceback" not in output.text, output.text
+
+
 def test_tray_icon_menu_and_notification(desktop: Desktop, tmp_path: Path) -> None:
     home = tmp_path / "home"
     lunch_under_way(home)
-    log_file = home / "logs" / "compassion-companion.log"
-    log_file.parent.mkdir(mode=0o700)
-    log_file.touch(mode=0o600)
-    log = desktop.watch("the app's log", ["tail", "-n", "+1", "-F", str(log_file)])
-    command = [sys.executable, "-m", "app", "--data-dir", str(home)]
-    env = {**desktop.env, HOME_ENV_VAR: str(home)}
-    app = subprocess.Popen(command, env=env, cwd=REPO, stdout=subprocess.PIPE,
-                           stderr=subprocess.STDOUT)
-    assert app.stdout is not None
-    output = LineWatch(app.stdout, "the app")
-    try:
+    with app_running(desktop, home, "--data-dir", str(home)) as running:
+        app, log, command, env = running.proc, running.log, running.command, running.env
         geometry = log.wait_for("the tray icon's geometry", lambda text: re.search(
             r"tray icon geometry: (-?\d+),(-?\d+) (\d+)x(\d+)", text))
         x, y, width, height = (int(v) for v in geometry.groups())
@@ -296,27 +322,12 @@ def test_tray_icon_menu_and_notification(desktop: Desktop, tmp_path: Path) -> No
         state = json.loads((home / "state" / "reminders.json").read_text())
         assert any(m["key"].startswith("window_start/Tray test/") and m["fired"]
                    for m in state["marks"])
-    finally:
-        if app.poll() is None:
-            app.kill()
-        app.wait(timeout=WAIT_SECONDS)
-        output.join()
-        assert "Traceback" not in output.text, output.text
 
 
 def test_start_at_login_goes_to_the_tray_and_opens_on_a_click(desktop: Desktop,
                                                               tmp_path: Path) -> None:
-    home = tmp_path / "home"
-    (home / "logs").mkdir(parents=True, mode=0o700)
-    log_file = home / "logs" / "compassion-companion.log"
-    log_file.touch(mode=0o600)
-    log = desktop.watch("the app's log", ["tail", "-n", "+1", "-F", str(log_file)])
-    env = {**desktop.env, HOME_ENV_VAR: str(home)}
-    app = subprocess.Popen([sys.executable, "-m", "app", "--tray"], env=env, cwd=REPO,
-                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    assert app.stdout is not None
-    output = LineWatch(app.stdout, "the app")
-    try:
+    with app_running(desktop, tmp_path / "home", "--tray") as running:
+        app, log, env = running.proc, running.log, running.env
         log.wait_for("the start in the tray", lambda text: "started in the tray" in text)
         geometry = log.wait_for("the tray icon's geometry", lambda text: re.search(
             r"tray icon geometry: (-?\d+),(-?\d+) (\d+)x(\d+)", text))
@@ -341,51 +352,34 @@ def test_start_at_login_goes_to_the_tray_and_opens_on_a_click(desktop: Desktop,
         app.terminate()  # as a logout would: the app quits cleanly, not killed
         assert app.wait(timeout=WAIT_SECONDS) == 0
         log.wait_for("the clean quit", lambda text: "quitting on SIGTERM" in text)
-    finally:
-        if app.poll() is None:
-            app.kill()
-        app.wait(timeout=WAIT_SECONDS)
-        output.join()
-        assert "Traceback" not in output.text, output.text
 
 
 def test_closed_to_the_tray_the_app_restarts_lean_and_keeps_its_place(desktop: Desktop,
                                                                       tmp_path: Path) -> None:
     home = tmp_path / "home"
     lunch_under_way(home)
-    (home / "logs").mkdir(parents=True, mode=0o700)
-    log_file = home / "logs" / "compassion-companion.log"
-    log_file.touch(mode=0o600)
-    log = desktop.watch("the app's log", ["tail", "-n", "+1", "-F", str(log_file)])
-    env = {**desktop.env, HOME_ENV_VAR: str(home)}
-    app = subprocess.Popen([sys.executable, "-m", "app", "--idle-restart-after", "0.5"],
-                           env=env, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    assert app.stdout is not None
-    output = LineWatch(app.stdout, "the app")
-    copy_pid = 0
-    try:
-        desktop.bus.wait_for("the break reminder", notify_call)
-        window = desktop.find_window("the main window", "--name", "^Compassion Companion$")
-        close_like_a_window_manager(desktop.env["DISPLAY"], int(window))
+    with app_running(desktop, home, "--idle-restart-after", "0.5") as running:
+        app, log = running.proc, running.log
+        copy_pid = 0
+        try:
+            desktop.bus.wait_for("the break reminder", notify_call)
+            window = desktop.find_window("the main window", "--name", "^Compassion Companion$")
+            close_like_a_window_manager(desktop.env["DISPLAY"], int(window))
 
-        # Half a second after closing: a copy with --tray takes over, this one ends cleanly.
-        taken_over = log.wait_for("the copy taking over", lambda text: re.search(
-            r"the lean copy \(pid (\d+)\) has taken over", text))
-        copy_pid = int(taken_over.group(1))
-        assert app.wait(timeout=WAIT_SECONDS) == 0
-        log.wait_for("the copy's tray icon (its first reminder check is done by then)",
-                     lambda text: "tray icon geometry" in text.partition("started in the tray")[2])
-        windows = desktop.run("xdotool", "search", "--onlyvisible", "--name",
-                              "^Compassion Companion$")
-        assert windows.stdout.split() == []  # lean: no window until asked for
-        # The copy read the saved state: the break it was told about is not told again.
-        assert desktop.bus.text.count(f'string "{SUMMARY}"') == 1
-    finally:
-        if app.poll() is None:
-            app.kill()
-        app.wait(timeout=WAIT_SECONDS)
-        if copy_pid:
-            os.kill(copy_pid, 15)  # SIGTERM, as at logout
-            log.wait_for("the copy to quit", lambda text: "quitting on SIGTERM" in text)
-        output.join()
-        assert "Traceback" not in output.text, output.text
+            # Half a second after closing: a copy with --tray takes over, this one ends cleanly.
+            taken_over = log.wait_for("the copy taking over", lambda text: re.search(
+                r"the lean copy \(pid (\d+)\) has taken over", text))
+            copy_pid = int(taken_over.group(1))
+            assert app.wait(timeout=WAIT_SECONDS) == 0
+            log.wait_for("the copy's tray icon (its first reminder check is done by then)",
+                         lambda text: "tray icon geometry"
+                         in text.partition("started in the tray")[2])
+            windows = desktop.run("xdotool", "search", "--onlyvisible", "--name",
+                                  "^Compassion Companion$")
+            assert windows.stdout.split() == []  # lean: no window until asked for
+            # The copy read the saved state: the break it was told about is not told again.
+            assert desktop.bus.text.count(f'string "{SUMMARY}"') == 1
+        finally:
+            if copy_pid:
+                os.kill(copy_pid, 15)  # SIGTERM, as at logout
+                log.wait_for("the copy to quit", lambda text: "quitting on SIGTERM" in text)
