@@ -2,15 +2,21 @@
 
 Two sources, as Workrave does it: the OS signal, and a heartbeat that compares the wall
 clock with the monotonic clock (a jump nobody announced: a manual clock change, an NTP
-step, or a suspend the OS hook missed; Linux's monotonic clock stops while suspended).
+step, or a suspend the OS hook missed; Linux's and macOS's monotonic clocks stop while
+suspended; Windows' (GetTickCount64 under Python 3.11) counts the sleep too, so there the
+heartbeat notices clock changes only and the OS hook is what notices a wake).
 
 * Linux: logind's PrepareForSleep(bool) on the system bus (true: going to sleep,
   false: awake again), through QtDBus. No system bus: the heartbeat alone, said once in
   the log.
-* Windows would use WM_POWERBROADCAST (PBT_APMSUSPEND / PBT_APMRESUMEAUTOMATIC) and
-  WM_TIMECHANGE through a QAbstractNativeEventFilter; macOS would use NSWorkspace's
-  willSleep/didWake notifications. Neither is wired yet: there the heartbeat alone
-  notices a wake or a clock change within a minute, which the reminder engine needs.
+* Windows: powrprof's suspend/resume callback (app/platform/windows_power.py; no window
+  needed, which a tray app may not have). Clock changes: the heartbeat.
+* macOS: NSWorkspace's will-sleep/did-wake notifications and the system clock-change
+  notification, through rubicon-objc (app/platform/macos_power.py).
+
+Each OS source is an `OsSleepHook` that speaks logind's language, prepare_for_sleep(bool),
+so one slot handles them all; its code is imported only on its own platform. When one
+cannot start, the log says why in one line and the heartbeat carries on alone.
 """
 
 from __future__ import annotations
@@ -36,6 +42,39 @@ HEARTBEAT_SECONDS: Final = 60
 JUMP_TOLERANCE_SECONDS: Final = 10.0
 
 
+class OsSleepHook(QObject):
+    """One OS's sleep notifications, said as logind says them; lives on the Qt thread.
+
+    `prepare_for_sleep(True)` before sleep, `prepare_for_sleep(False)` after waking;
+    `clock_set` when the OS announces a wall-clock change. Emitted on the Qt thread where
+    the OS allows it, so the watcher handles a going-to-sleep before the OS goes on.
+    """
+
+    prepare_for_sleep = Signal(bool)
+    clock_set = Signal()
+
+    def start(self) -> str | None:
+        """Register with the OS: None when it worked, else why not (one line, for the log)."""
+        return "no sleep notifications on this system"
+
+    def stop(self) -> None:
+        """Unregister (at quit); safe to call when `start` failed or was never called."""
+
+
+def _platform_hook(parent: QObject) -> OsSleepHook | None:
+    """The OS's own hook, where it has one besides logind; each is imported only on its OS."""
+    if sys.platform == "win32":
+        from app.platform.windows_power import WindowsSleepHook
+
+        return WindowsSleepHook(parent=parent)
+    elif sys.platform == "darwin":
+        from app.platform.macos_power import MacSleepHook
+
+        return MacSleepHook(parent=parent)
+    else:
+        return None
+
+
 class SleepWatcher(QObject):
     """Emits `about_to_sleep`, `resumed`, and `clock_changed(seconds the wall clock moved)`."""
 
@@ -48,10 +87,14 @@ class SleepWatcher(QObject):
         clock: Clock,
         *,
         bus: QDBusConnection | None = None,
+        os_hook: OsSleepHook | None = None,
         heartbeat_seconds: int = HEARTBEAT_SECONDS,
         parent: QObject | None = None,
     ) -> None:
-        """Watch logind on `bus` (the system bus unless given; a test passes a private one)."""
+        """Watch logind on `bus` (the system bus unless given; a test passes a private one).
+
+        `os_hook` replaces this platform's own hook (tests pass one over a fake OS).
+        """
         super().__init__(parent)
         self._clock = clock
         self._wall = clock.now().timestamp()
@@ -63,33 +106,63 @@ class SleepWatcher(QObject):
         self._heartbeat.setInterval(heartbeat_seconds * 1000)
         self._heartbeat.timeout.connect(self.check_clock)
         self._bus = bus
+        self._os_hook = os_hook
         self._tried_hook = False
         if bus is not None:
             self.hook()
 
     def hook(self) -> bool:
-        """Listen for logind's PrepareForSleep (once); False where there is no such bus."""
+        """Listen for the OS's sleep notifications (once); False where there are none."""
         if self._tried_hook:
             return self.hooked
         self._tried_hook = True
-        if sys.platform.startswith("linux") or self._bus is not None:
-            from PySide6.QtDBus import QDBusConnection
-
-            bus = self._bus if self._bus is not None else QDBusConnection.systemBus()
-            self.hooked = self._hook_logind(bus)
-        if not self.hooked:
-            log.info("no logind on a system D-Bus: wake-ups are noticed by the clock check only")
+        problem = self._hook_os()
+        if problem:
+            log.info("%s: no wake-up signal; the once-a-minute checks stand in", problem)
         return self.hooked
 
+    def _hook_os(self) -> str | None:
+        if self._os_hook is None and self._bus is None:
+            self._os_hook = _platform_hook(self)
+        if self._os_hook is not None:
+            return self._attach(self._os_hook)
+        linux = sys.platform.startswith("linux")
+        if not linux and self._bus is None:
+            return f"no sleep notifications known on {sys.platform}"
+        from PySide6.QtDBus import QDBusConnection
+
+        bus = self._bus if self._bus is not None else QDBusConnection.systemBus()
+        self.hooked = self._hook_logind(bus)
+        return None if self.hooked else "no logind on a system D-Bus"
+
+    def _attach(self, hook: OsSleepHook) -> str | None:
+        # Connected before start: an event right after registering must not be lost.
+        hook.prepare_for_sleep.connect(self.on_prepare_for_sleep)
+        hook.clock_set.connect(self.check_clock)
+        problem = hook.start()
+        self._os_hook = hook
+        self.hooked = problem is None
+        return problem
+
     def start(self) -> None:
-        """Hook logind and start the heartbeat."""
+        """Hook the OS's notifications and start the heartbeat."""
         self.hook()
         self.reset_baseline()
         self._heartbeat.start()
 
     def stop(self) -> None:
-        """Stop the heartbeat (the D-Bus hook stays; it costs nothing)."""
+        """Stop the heartbeat and unregister an OS hook (the D-Bus hook stays; it costs nothing).
+
+        A later `start` registers the OS hook again.
+        """
         self._heartbeat.stop()
+        hook = self._os_hook
+        if hook is not None and self.hooked:
+            hook.stop()
+            hook.prepare_for_sleep.disconnect(self.on_prepare_for_sleep)
+            hook.clock_set.disconnect(self.check_clock)
+            self.hooked = False
+            self._tried_hook = False
 
     def reset_baseline(self) -> None:
         """Take the clocks as they are now as the reference for the next check."""
