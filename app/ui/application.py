@@ -95,6 +95,10 @@ class Companion:
     @property
     def window(self) -> MainWindow:
         """The main window, built the first time anything needs it."""
+        return self._build_window(fill_menus=True)
+
+    def _build_window(self, *, fill_menus: bool) -> MainWindow:
+        """The window, built if need be; `fill_menus=False`: the caller fills them later."""
         if self._window is None:
             from app.ui.main_window import MainWindow
 
@@ -102,7 +106,7 @@ class Companion:
                                 clock=self.clock, history_path=self.paths.history_db,
                                 journal_path=self.paths.journal_db,
                                 voice_data_dir=self.paths.data_dir, resources=self.resources,
-                                bank_holidays=self.bank_holidays)
+                                bank_holidays=self.bank_holidays, fill_menus=fill_menus)
             window.settings_changed.connect(self.on_settings_changed)
             window.setWindowIcon(self.icon)
             self._window = window
@@ -168,13 +172,16 @@ class Companion:
 
         `also_after_paint` runs before the desktop parts start, after the first paint.
         """
+        self._build_window(fill_menus=False)
         if open_practice:
             self.open_practice(open_practice)
         self.window.show()
-        # The tray, the reminders (and their bank-holiday tables), the notifier's D-Bus
-        # connection and the sleep hooks are made once the window has painted, or after a
-        # short grace if it never does: the person sees the window first. They start once.
+        # The menus' items, the tray, the reminders (and their bank-holiday tables), the
+        # notifier's D-Bus connection and the sleep hooks are made once the window has
+        # painted, or after a short grace if it never does: the person sees the window
+        # first. They start once.
         def after_paint() -> None:
+            self.window.fill_menus()
             if also_after_paint is not None:
                 also_after_paint()
             self.start_desktop()
@@ -314,6 +321,11 @@ class _AfterFirstPaint(QObject):
         self._then: Callable[[], None] | None = then
         window.installEventFilter(self)
         QTimer.singleShot(self.GRACE_MS, self, self._run)
+        # Quit before the paint (a signal at once, --exit-when-shown): the filter must not
+        # outlive the event loop, or the window's last events reach a half-collected filter.
+        app = QApplication.instance()
+        if app is not None:
+            app.aboutToQuit.connect(self._cancel)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """Never consumes the event; the paint goes ahead, the call follows it."""
@@ -324,9 +336,13 @@ class _AfterFirstPaint(QObject):
     def _run(self) -> None:
         if self._then is None:
             return
-        then, self._then = self._then, None
-        self._window.removeEventFilter(self)
+        then = self._then
+        self._cancel()
         then()
+
+    def _cancel(self) -> None:
+        self._then = None
+        self._window.removeEventFilter(self)
 
 
 def create_application(argv: list[str]) -> QApplication:

@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING
 
 from PySide6 import QtCore
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -29,6 +28,8 @@ from app.core.settings import Appearance, Settings, Voice
 from app.ui.library_view import LibraryView
 
 if TYPE_CHECKING:  # imported when Start is pressed, not at start-up
+    from PySide6.QtGui import QAction, QKeySequence
+
     from app.audio.narration import Narration
     from app.core.practice_loader import PracticeFileError
     from app.core.reminders import BankHolidaySource
@@ -91,8 +92,13 @@ class MainWindow(QMainWindow):
         voice_data_dir: Path | None = None,
         resources: Resources | None = None,
         bank_holidays: Callable[[], BankHolidaySource] | None = None,
+        fill_menus: bool = True,
     ) -> None:
-        """`bank_holidays` gives the settings dialog its dates (the holidays package if None)."""
+        """`bank_holidays` gives the settings dialog its dates (the holidays package if None).
+
+        `fill_menus=False` leaves the menus' items to `fill_menus()`, called once the window
+        has painted: the titles are there from the start.
+        """
         super().__init__(parent)
         self._bank_holidays = bank_holidays
         self._resources = resources  # None: found on first use (bells, recordings)
@@ -124,7 +130,14 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.pages)
         self.library.detail.save_guide_requested.connect(self.save_guide)
         self.library.detail.start_requested.connect(self.start_practice)
-        self._build_menus()
+        # The titles are in the first paint; the items, their shortcuts and the QAction and
+        # QKeySequence types (whose enums take a few ms to build) may come just after it.
+        self.file_menu = self.menuBar().addMenu("&File")
+        self.view_menu = self.menuBar().addMenu("&View")
+        self.help_menu = self.menuBar().addMenu("&Help")
+        self.menus_filled = False
+        if fill_menus:
+            self.fill_menus()
         self.statusBar()  # for notices; the library shows its own count ("11 practices shown")
         if self._skipped:
             self.notice.show_text(self._skipped_summary())
@@ -136,8 +149,14 @@ class MainWindow(QMainWindow):
         return self._settings
 
     # ----- menus -----
-    def _build_menus(self) -> None:
-        file_menu = self.menuBar().addMenu("&File")
+    def fill_menus(self) -> None:
+        """Put the items in the menus (once)."""
+        if self.menus_filled:
+            return
+        self.menus_filled = True
+        from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+
+        file_menu = self.file_menu
         self.save_guide_action = self._action(
             "Save facilitator &guide as PDF…", QKeySequence("Ctrl+Shift+S"),
             lambda: self.save_guide(self.library.detail.practice),
@@ -167,7 +186,7 @@ class MainWindow(QMainWindow):
                                         self.close)
         file_menu.addAction(self.quit_action)
 
-        view_menu = self.menuBar().addMenu("&View")
+        view_menu = self.view_menu
         view_menu.addAction(self._action("&Find a practice", QKeySequence.StandardKey.Find,
                                          self.focus_search))
         self.history_action = self._action("Practice &history", QKeySequence("Ctrl+H"),
@@ -205,7 +224,7 @@ class MainWindow(QMainWindow):
         # Filled as it opens (screens come and go), not at start-up.
         self.screen_menu.aboutToShow.connect(self._fill_screen_menu)
 
-        help_menu = self.menuBar().addMenu("&Help")
+        help_menu = self.help_menu
         self.skipped_action = self._action("Practice files &skipped…", None,
                                            self.show_skipped_details)
         self.skipped_action.setEnabled(bool(self._skipped))
@@ -216,15 +235,21 @@ class MainWindow(QMainWindow):
 
     def _action(self, text: str, shortcut: QKeySequence | QKeySequence.StandardKey | None,
                 slot: Callable[[], object]) -> QAction:
+        from PySide6.QtGui import QAction, QKeySequence
+
         action = QAction(text, self)
-        if shortcut is not None:
-            action.setShortcut(shortcut)
+        # setShortcuts, not setShortcut: the latter's overloads make PySide6 build all of
+        # the Qt namespace's enums (about 20 ms) before the first paint.
+        if isinstance(shortcut, QKeySequence):
+            action.setShortcuts([shortcut])
+        elif shortcut is not None:
+            action.setShortcuts(shortcut)  # a standard key: every binding the platform has
         action.triggered.connect(lambda _checked=False: slot())
         return action
 
     def _fill_screen_menu(self) -> None:
         """The connected screens, by name, re-read each time (projectors come and go)."""
-        from PySide6.QtGui import QGuiApplication
+        from PySide6.QtGui import QAction, QActionGroup, QGuiApplication
 
         from app.ui.facilitator_screen import screen_label
 

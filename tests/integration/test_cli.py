@@ -91,6 +91,17 @@ def test_self_test_passes_and_prints_one_line_per_check(tmp_path):
     assert any(line.startswith("ok   practices: 11 practices valid") for line in lines)
 
 
+def test_quitting_before_the_after_paint_work_leaves_no_python_errors(tmp_path):
+    # --exit-when-shown quits before the after-paint callback runs: its event filter must
+    # be gone before the window's last events, or they reach a half-collected filter.
+    run("--exit-when-shown", home=tmp_path / "home")  # the first fills the library cache
+    out = run("--exit-when-shown", home=tmp_path / "home")
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "shown"
+    assert "Error calling Python override" not in out.stderr
+    assert "Traceback" not in out.stderr
+
+
 @pytest.mark.parametrize("how", ["flag", "env"])
 def test_gui_starts_shows_and_writes_only_under_data_dir(tmp_path, how):
     home = tmp_path / "home"

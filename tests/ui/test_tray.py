@@ -191,6 +191,24 @@ def test_desktop_parts_start_once_after_the_window_has_painted(qtbot, companion)
     assert isinstance(companion.app.style(), AccessibleStyle)  # installed after the paint
 
 
+def test_the_menus_fill_after_the_first_paint_before_the_tray_wires_quit(
+        qtbot, qapp, app_paths, resources_copy):
+    made = Companion(qapp, app_paths, resources_copy)
+    made.show(None)
+    window = made.window
+    qtbot.addWidget(window)
+    titles = [a.text() for a in window.menuBar().actions()]
+    assert titles == ["&File", "&View", "&Help"]  # in the first paint, before any item
+    assert not window.menus_filled and window.file_menu.isEmpty()
+    qtbot.waitUntil(lambda: (d := desktop_of(made)) is not None and d._started, timeout=3000)
+    assert window.menus_filled
+    assert [k.toString() for k in window.history_action.shortcuts()] == ["Ctrl+H"]
+    window.quit_action.trigger()  # rewired by the desktop: quits instead of hiding
+    desktop = desktop_of(made)
+    assert desktop is not None and desktop.quitting
+    made.window.close_player()
+
+
 def test_a_second_launch_before_the_tray_exists_is_still_answered(qtbot, companion):
     assert desktop_of(companion) is None
     companion.on_command("start me-space")
