@@ -8,15 +8,14 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from app.core.practices import Practice, Who
 
 TIME_CHOICES = (5, 10, 20, 60)
 
 
-@dataclass(frozen=True, slots=True)
-class LibraryQuery:
+class LibraryQuery(NamedTuple):  # not a dataclass: defined on every start-up
     """What the person asked for; None means 'any'."""
 
     max_minutes: int | None = None

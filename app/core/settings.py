@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field, fields, replace
 from enum import StrEnum
-from typing import Any
+from typing import Any, NamedTuple
 
 SETTINGS_VERSION = 3
 MIN_TEXT_SCALE = 0.8
@@ -58,8 +58,7 @@ class Settings:
         return replace(self, text_scale=clamped)
 
 
-@dataclass(frozen=True, slots=True)
-class Upgrade:
+class Upgrade(NamedTuple):  # not a dataclass: defined on every start-up
     """One step from `version - 1` to `version`; `why` goes to the log."""
 
     version: int

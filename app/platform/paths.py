@@ -11,8 +11,8 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from app import APP_AUTHOR, APP_SLUG, HOME_ENV_VAR
 
@@ -20,8 +20,7 @@ PORTABLE_MARKER = "portable.txt"
 PORTABLE_FOLDER = "CompassionCompanionData"
 
 
-@dataclass(frozen=True, slots=True)
-class AppPaths:
+class AppPaths(NamedTuple):  # not a dataclass: defined on every start-up
     """The app's folders; `ensure` creates them owner-only."""
 
     config_dir: Path

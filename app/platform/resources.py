@@ -7,16 +7,15 @@ the same.
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 
 class ResourcesMissing(RuntimeError):
     """The bundled folders are not where any layout puts them."""
 
 
-@dataclass(frozen=True, slots=True)
-class Resources:
+class Resources(NamedTuple):  # not a dataclass: defined on every start-up
     """Paths to the read-only content shipped with the app."""
 
     root: Path

@@ -21,7 +21,7 @@ from typing import Any, Final
 from app.core import practices as model
 
 log = logging.getLogger(__name__)
-CACHE_FORMAT: Final = 1
+CACHE_FORMAT: Final = 2  # 2: the model became NamedTuples
 _ALLOWED_MODEL: Final = frozenset({
     "Practice", "Step", "StepKind", "Who", "Role", "Credit", "GroupSize", "GuidedAudio",
 })

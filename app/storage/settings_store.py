@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import json
 import logging
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import NamedTuple
 
 from app.core.settings import Settings, SettingsError, settings_from_dict, settings_to_dict
 from app.storage.atomic_file import write_atomic
@@ -18,8 +18,7 @@ from app.storage.atomic_file import write_atomic
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True, slots=True)
-class LoadedSettings:
+class LoadedSettings(NamedTuple):  # not a dataclass: defined on every start-up
     """The settings to use, and what went wrong reading the file, if anything."""
 
     settings: Settings

@@ -219,12 +219,8 @@ def test_solo_practice_offers_notes_only_on_steps_that_have_them(make_player):
 
 
 def test_no_notes_button_for_a_practice_without_notes(qtbot, practices):
-    import dataclasses
-
     circle = practices["pause-space"]
-    bare = dataclasses.replace(
-        circle, steps=tuple(dataclasses.replace(s, facilitator_notes="") for s in circle.steps)
-    )
+    bare = circle._replace(steps=tuple(s._replace(facilitator_notes="") for s in circle.steps))
     clock = FakeClock(datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
     view = PlayerView(bare, clock, FakeScheduler(clock))
     qtbot.addWidget(view)

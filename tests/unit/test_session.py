@@ -101,7 +101,7 @@ def pairs() -> Practice:
 
 def with_steps(practice: Practice, *steps: Step) -> Practice:
     """A hand-built practice that bypasses the loader's validation."""
-    return dataclasses.replace(practice, steps=steps)
+    return practice._replace(steps=steps)
 
 
 @dataclass
