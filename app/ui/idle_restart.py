@@ -1,11 +1,16 @@
 """Give the memory back after the window has been used: restart into the tray when idle.
 
 Once built, the window keeps about 15 MiB of the process for good (Qt's and Python's heaps
-do not shrink when it is closed; only a new process starts lean). So when the window has
-been closed to the tray for a while and nothing is under way, the app starts a copy of
-itself with --tray, waits until the copy answers on the single-instance socket, and quits.
+do not shrink when it is closed, nor do the library pages its painting touched; only a new
+process starts lean). So when the window has been closed to the tray for a minute and
+nothing is under way, the app starts a copy of itself with --tray, waits until the copy
+answers on the single-instance socket, and quits. A minute, so that a window closed by
+mistake and opened again at once costs no restart; after a reminder has been shown, the
+wait is longer, so its notification's buttons keep reaching this process.
 The reminders stop and save their state first, so nothing fires twice and nothing is lost;
 if the copy does not answer in time, this process takes everything back and carries on.
+If the window is opened again while the copy is taking over, the copy is asked to show
+its own window, so nobody's window vanishes.
 """
 
 from __future__ import annotations
@@ -16,12 +21,14 @@ from typing import Final
 
 from PySide6.QtCore import QObject, QProcess, QTimer
 
-from app.platform.single_instance import TRAY, SingleInstance, try_hand_over
+from app.platform.single_instance import SHOW, TRAY, SingleInstance, try_hand_over
 
 log = logging.getLogger(__name__)
 
 #: Closed to the tray this long (and idle) before the app restarts lean.
-RESTART_AFTER_SECONDS: Final = 15 * 60
+RESTART_AFTER_SECONDS: Final = 60
+#: After a reminder was shown, this long: its notification may still be on the screen.
+AFTER_REMINDER_SECONDS: Final = 15 * 60
 #: How long the copy has to answer before this process carries on instead.
 COPY_DEADLINE_SECONDS: Final = 30.0
 COPY_CHECK_MS: Final = 200
@@ -40,6 +47,7 @@ class IdleRestart(QObject):
         resume: Callable[[], None],
         quit: Callable[[], None],
         after_seconds: float = RESTART_AFTER_SECONDS,
+        after_reminder_seconds: float = AFTER_REMINDER_SECONDS,
         copy_deadline_seconds: float = COPY_DEADLINE_SECONDS,
         parent: QObject | None = None,
     ) -> None:
@@ -53,7 +61,9 @@ class IdleRestart(QObject):
         self._quit = quit
         self._due = QTimer(self)
         self._due.setSingleShot(True)
-        self._due.setInterval(int(after_seconds * 1000))
+        self._after_ms = int(after_seconds * 1000)
+        self._after_reminder_ms = max(self._after_ms, int(after_reminder_seconds * 1000))
+        self._due.setInterval(self._after_ms)
         self._due.timeout.connect(self.restart_if_idle)
         self._copy_check = QTimer(self)
         self._copy_check.setInterval(COPY_CHECK_MS)
@@ -70,16 +80,20 @@ class IdleRestart(QObject):
 
     def arm(self) -> None:
         """The window went to the tray: count down (again) from the full delay."""
-        self._due.start()
+        self._count_down(self._after_ms)
 
     def disarm(self) -> None:
         """The window is back: no restart."""
         self._due.stop()
 
     def postpone(self) -> None:
-        """A reminder was just shown: its buttons must keep working, so count down anew."""
+        """A reminder was just shown: its buttons must keep working, so wait the longer delay."""
         if self._due.isActive():
-            self._due.start()
+            self._count_down(self._after_reminder_ms)
+
+    def _count_down(self, ms: int) -> None:
+        self._due.setInterval(ms)
+        self._due.start()
 
     def restart_if_idle(self) -> bool:
         """Restart now if nothing is under way; otherwise count down again. True: started."""
@@ -87,7 +101,7 @@ class IdleRestart(QObject):
             return True
         if not self._is_idle():
             log.debug("idle restart: something is under way; trying again later")
-            self._due.start()
+            self._count_down(self._after_ms)
             return False
         argv = list(self._command())
         log.info("the window has been closed a while: restarting lean in the tray")
@@ -103,7 +117,9 @@ class IdleRestart(QObject):
         return True
 
     def _check_copy(self) -> None:
-        if try_hand_over(self._instance.name, TRAY, timeout_ms=COPY_CHECK_MS // 2):
+        # Opened again meanwhile: the copy, which now holds the tray, shows its window.
+        command = TRAY if self._is_idle() else SHOW
+        if try_hand_over(self._instance.name, command, timeout_ms=COPY_CHECK_MS // 2):
             self._copy_check.stop()
             log.info("the lean copy (pid %s) has taken over; this one quits", self.copy_pid)
             self._quit()

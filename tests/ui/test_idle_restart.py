@@ -18,7 +18,12 @@ from app.platform.single_instance import SingleInstance
 app = QCoreApplication([])
 copy = SingleInstance(sys.argv[1])
 if copy.listen():
-    copy.command_received.connect(lambda line: QTimer.singleShot(0, app.quit))
+    def received(line):
+        if len(sys.argv) > 2:  # where to say which command came
+            with open(sys.argv[2], "w") as said:
+                said.write(line)
+        QTimer.singleShot(0, app.quit)
+    copy.command_received.connect(received)
     QTimer.singleShot(20_000, app.quit)
     app.exec()
 """
@@ -50,6 +55,27 @@ def test_a_copy_takes_over_and_this_process_quits(qtbot, tmp_path, monkeypatch):
         qtbot.waitUntil(lambda: "quit" in calls.made, timeout=20_000)
         assert calls.made == ["pause", "quit"]
         assert restart.copy_pid is not None and restart.copy_pid > 0
+    finally:
+        first.close()
+
+
+def test_a_window_opened_while_the_copy_takes_over_is_shown_by_the_copy(qtbot, tmp_path,
+                                                                       monkeypatch):
+    monkeypatch.chdir(REPO)
+    first = instance_for(tmp_path)
+    assert first.listen()
+    said = tmp_path / "said"
+    calls = Calls()
+    idle = [True]
+    restart = IdleRestart(lambda: [sys.executable, "-c", COPY, first.name, str(said)], first,
+                          is_idle=lambda: idle[0], pause=calls("pause"),
+                          resume=calls("resume"), quit=calls("quit"), after_seconds=0)
+    try:
+        assert restart.restart_if_idle()
+        idle[0] = False  # the person opens the window from the tray before the copy answers
+        qtbot.waitUntil(lambda: "quit" in calls.made, timeout=20_000)
+        qtbot.waitUntil(said.exists, timeout=5_000)
+        assert said.read_text() == "show"  # the copy opens its window as this one goes
     finally:
         first.close()
 
@@ -124,6 +150,10 @@ class FakeCountdown:
     def __init__(self) -> None:
         self.active = False
         self.starts = 0
+        self.interval = 0
+
+    def setInterval(self, ms: int) -> None:  # Qt's name
+        self.interval = ms
 
     def isActive(self) -> bool:  # Qt's name
         return self.active
@@ -136,17 +166,23 @@ class FakeCountdown:
         self.active = False
 
 
-def test_a_reminder_shown_while_counting_down_starts_the_count_again(tmp_path):
+def test_a_reminder_shown_while_counting_down_waits_the_longer_delay(tmp_path):
     calls = Calls()
     restart = IdleRestart(lambda: ["never-run"], instance_for(tmp_path), is_idle=lambda: True,
-                          pause=calls("pause"), resume=calls("resume"), quit=calls("quit"))
+                          pause=calls("pause"), resume=calls("resume"), quit=calls("quit"),
+                          after_seconds=60, after_reminder_seconds=900)
     countdown = FakeCountdown()
     restart._due = countdown  # type: ignore[assignment]
     restart.postpone()
     assert countdown.starts == 0  # the window is up: nothing to postpone
     restart.arm()
+    assert countdown.interval == 60_000  # closed to the tray: a minute
     restart.postpone()
     assert countdown.starts == 2 and restart.armed
+    assert countdown.interval == 900_000  # its notification's buttons must keep working
+    restart.disarm()
+    restart.arm()
+    assert countdown.interval == 60_000  # closed again later: a minute again
     assert calls.made == []
 
 
