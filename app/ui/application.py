@@ -76,7 +76,7 @@ class Companion:
         self.settings = loaded.settings
         self._autostart = autostart  # the real one is made on first use (start-up stays lean)
         self.library: LibraryLoad = load_library_cached(
-            resources.practices_dir, paths.cache_dir / "library.pickle", __version__)
+            resources.practices_dir, paths.cache_dir / "library.json", __version__)
         for error in self.library.skipped:
             for problem in error.problems:
                 log.warning("practice skipped: %s", problem)
