@@ -5,32 +5,27 @@ named from the user and the data folder, so two portable copies with different f
 stay independent. A second launch connects, sends one line ("show", "start me-space")
 and exits 0. A socket file left by a crash is found stale (nobody answers) and removed.
 
-QtNetwork (and its enums) costs a noticeable part of the start-up, so on Unix a launch
-that finds no socket file does not load it: nobody can be listening. The first instance
-starts listening after its window has painted.
+On Unix the channel is Python's own socket module in Qt's event loop (unix_socket_channel):
+QtNetwork would cost about 3 MiB for the life of the app. Windows' named pipes need
+QtNetwork (local_pipe_channel), loaded only there. On Unix a launch that finds no socket
+file knows at once that nobody listens. The first instance starts listening after its
+window has painted.
 """
 
 from __future__ import annotations
 
-import getpass
-import logging
+import os
 import sys
 import zlib
-from pathlib import Path
-from typing import TYPE_CHECKING, Final
+from typing import Final, Protocol
 
-from PySide6.QtCore import QDir, QObject, Signal
+from PySide6.QtCore import QObject, Signal
 
 from app import APP_SLUG
 from app.platform.paths import AppPaths
-
-if TYPE_CHECKING:
-    from PySide6.QtNetwork import QLocalServer, QLocalSocket
-
-log = logging.getLogger(__name__)
+from app.platform.unix_socket_channel import UnixSocketServer, send_line, socket_path
 
 TIMEOUT_MS: Final = 2000
-ACK: Final = b"ok\n"
 SHOW: Final = "show"
 #: A second `--tray` launch (a login while the app already runs): nothing to change.
 TRAY: Final = "tray"
@@ -38,14 +33,23 @@ TRAY: Final = "tray"
 
 def instance_name(paths: AppPaths) -> str:
     """A socket name for this user and data folder (short: Unix sockets allow ~100 bytes)."""
-    try:
-        user = getpass.getuser()
-    except (KeyError, OSError):  # no user name in a bare container
-        user = "user"
+    user = _user_key()
     # A checksum, not a secure hash: it only keeps two data folders apart, and zlib is
     # already loaded where hashlib would cost OpenSSL's start-up on every launch.
     digest = zlib.crc32(f"{user}\0{paths.data_dir}".encode())
     return f"{APP_SLUG}-{digest:08x}"
+
+
+def _user_key() -> str:
+    """Who is running the app: the user id on Unix (getpass costs termios and pwd there)."""
+    if sys.platform == "win32":
+        import getpass
+
+        try:
+            return getpass.getuser()
+        except (KeyError, OSError):  # no user name in the environment
+            return "user"
+    return str(os.getuid())
 
 
 def nobody_listens(name: str, platform: str = sys.platform) -> bool:
@@ -55,97 +59,72 @@ def nobody_listens(name: str, platform: str = sys.platform) -> bool:
     """
     if platform == "win32":
         return False
-    return not (Path(QDir.tempPath()) / name).exists()
+    return not socket_path(name).exists()
 
 
-def hand_over(name: str, command: str, timeout_ms: int = TIMEOUT_MS) -> bool:
+def hand_over(name: str, command: str, timeout_ms: int = TIMEOUT_MS,
+              platform: str = sys.platform) -> bool:
     """Send `command` to a running instance; True when it took it."""
-    from PySide6.QtNetwork import QLocalSocket
+    if platform == "win32":
+        from app.platform.local_pipe_channel import send_line as send_by_pipe
 
-    socket = QLocalSocket()
-    socket.connectToServer(name)
-    if not socket.waitForConnected(timeout_ms):
-        return False
-    socket.write(command.encode("utf-8") + b"\n")
-    socket.flush()
-    answered = b""
-    while ACK not in answered and socket.waitForReadyRead(timeout_ms):
-        answered += bytes(socket.readAll().data())
-    socket.disconnectFromServer()
-    return ACK in answered
+        return send_by_pipe(name, command, timeout_ms)
+    return send_line(name, command, timeout_ms)
 
 
-def try_hand_over(name: str, command: str, timeout_ms: int = TIMEOUT_MS) -> bool:
-    """`hand_over`, without loading QtNetwork where no instance can be listening."""
-    return not nobody_listens(name) and hand_over(name, command, timeout_ms)
+def try_hand_over(name: str, command: str, timeout_ms: int = TIMEOUT_MS,
+                  platform: str = sys.platform) -> bool:
+    """`hand_over`, without connecting where no instance can be listening."""
+    return (not nobody_listens(name, platform)
+            and hand_over(name, command, timeout_ms, platform))
+
+
+class _Server(Protocol):
+    """What a channel's listening side offers (unix_socket_channel, local_pipe_channel)."""
+
+    @property
+    def listening(self) -> bool: ...
+
+    def listen(self) -> bool: ...
+
+    def close(self) -> None: ...
 
 
 class SingleInstance(QObject):
-    """The listening side; emits `command_received(text)` for each line a launch sends."""
+    """The listening side; emits `command_received(text)` for each line a launch sends.
+
+    `platform` picks the channel (sys.platform's value; tests pass "win32" to run the
+    named-pipe channel, which Qt also offers on Unix).
+    """
 
     command_received = Signal(str)
 
-    def __init__(self, name: str, parent: QObject | None = None) -> None:
+    def __init__(self, name: str, parent: QObject | None = None, *,
+                 platform: str = sys.platform) -> None:
         super().__init__(parent)
         self.name = name
-        self._server: QLocalServer | None = None  # made by listen(): QtNetwork loads then
+        self._platform = platform
+        self._server: _Server | None = None  # made by listen(): QtNetwork loads then on Windows
 
     @property
     def listening(self) -> bool:
         """Whether this instance holds the name now."""
-        return self._server is not None and self._server.isListening()
+        return self._server is not None and self._server.listening
 
     def listen(self) -> bool:
-        """Listen, removing a stale socket first; False if another instance holds the name.
-
-        Probe first: with socket options set, Qt binds a temporary path and renames it over
-        the name, which would silently take the name from a live instance.
-        """
-        from PySide6.QtNetwork import QLocalServer, QLocalSocket
-
-        if self.listening:
-            return True
-        probe = QLocalSocket()
-        probe.connectToServer(self.name)
-        if probe.waitForConnected(300):
-            probe.disconnectFromServer()
-            return False
-        if QLocalServer.removeServer(self.name):  # a crash left the socket file behind
-            log.debug("cleared any stale instance socket %s", self.name)
+        """Listen, removing a stale socket first; False if another instance holds the name."""
         if self._server is None:
-            self._server = QLocalServer(self)
-            self._server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
-            self._server.newConnection.connect(self._on_connection)
-        if self._server.listen(self.name):
-            return True
-        log.warning("single instance: cannot listen on %s: %s", self.name,
-                    self._server.errorString())
-        return False
+            self._server = self._make_server()
+        return self._server.listen()
 
     def close(self) -> None:
-        """Stop listening (at quit)."""
+        """Stop listening (at quit, or to let a lean copy take the name)."""
         if self._server is not None:
             self._server.close()
 
-    def _on_connection(self) -> None:
-        server = self._server
-        assert server is not None  # only its own signal calls this
-        while server.hasPendingConnections():
-            socket = server.nextPendingConnection()
-            buffer = bytearray()
+    def _make_server(self) -> _Server:
+        if self._platform == "win32":
+            from app.platform.local_pipe_channel import LocalPipeServer
 
-            def read(socket: QLocalSocket = socket, buffer: bytearray = buffer) -> None:
-                buffer.extend(bytes(socket.readAll().data()))
-                if b"\n" not in buffer:
-                    return
-                line = bytes(buffer).split(b"\n", 1)[0].decode("utf-8", "replace").strip()
-                socket.write(ACK)
-                socket.flush()
-                socket.disconnectFromServer()
-                if line:
-                    self.command_received.emit(line)
-
-            socket.readyRead.connect(read)
-            socket.disconnected.connect(socket.deleteLater)
-            if socket.bytesAvailable():
-                read()
+            return LocalPipeServer(self.name, self.command_received.emit, self)
+        return UnixSocketServer(self.name, self.command_received.emit, self)
