@@ -9,7 +9,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QTimer
-from PySide6.QtGui import QGuiApplication, QIcon
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QWidget
 
 from app import APP_AUTHOR, APP_ID, APP_NAME, APP_SLUG, __version__
@@ -31,6 +31,8 @@ from app.storage.settings_store import SettingsStore
 from app.ui.appearance import apply_appearance, apply_text_scale
 
 if TYPE_CHECKING:  # these load when first needed (the window: not at all in the tray)
+    from PySide6.QtGui import QIcon
+
     from app.core.reminders import BankHolidaySource
     from app.platform.autostart import Autostart
     from app.platform.notifications import Notifier
@@ -83,8 +85,7 @@ class Companion:
         self.apply(loaded.settings, at_start=True)
         self._window: MainWindow | None = None  # built on first use; never, while in the tray
         self.icon_file = str(resources.resource("icons/compassion-companion.svg"))
-        self.icon = app_icon(resources)
-        app.setWindowIcon(self.icon)
+        self._icon: QIcon | None = None  # read when first needed: after the first paint
         self._notifier = notifier
         self._bank_holidays: BankHolidaySource | None = None
         self.instance = instance
@@ -108,7 +109,6 @@ class Companion:
                                 voice_data_dir=self.paths.data_dir, resources=self.resources,
                                 bank_holidays=self.bank_holidays, fill_menus=fill_menus)
             window.settings_changed.connect(self.on_settings_changed)
-            window.setWindowIcon(self.icon)
             self._window = window
             log.info("main window built")
             if self.settings_problem:
@@ -116,6 +116,19 @@ class Companion:
             if self.desktop is not None:
                 self.desktop.attach_window(window)
         return self._window
+
+    @property
+    def icon(self) -> QIcon:
+        """The app's icon, made and set for every window the first time it is asked for.
+
+        Not before the first paint: reading the PNGs and handing them to the window system
+        costs a few ms (about 6 on X11) the window need not wait for; the window manager
+        takes the icon a moment later.
+        """
+        if self._icon is None:
+            self._icon = app_icon(self.resources)
+            self.app.setWindowIcon(self._icon)
+        return self._icon
 
     def bank_holidays(self) -> BankHolidaySource:
         """Bank-holiday dates from a cache file that a child process fills.
@@ -304,6 +317,8 @@ class Companion:
 
 def app_icon(resources: Resources) -> QIcon:
     """The app's icon from its PNG sizes: no SVG renderer is loaded for the tray."""
+    from PySide6.QtGui import QIcon
+
     icon = QIcon()
     for size in ICON_SIZES:
         icon.addFile(str(resources.resource(f"icons/hicolor/{size}x{size}/apps/{APP_ID}.png")))

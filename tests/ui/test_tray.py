@@ -191,7 +191,7 @@ def test_desktop_parts_start_once_after_the_window_has_painted(qtbot, companion)
     assert isinstance(companion.app.style(), AccessibleStyle)  # installed after the paint
 
 
-def test_the_menus_fill_after_the_first_paint_before_the_tray_wires_quit(
+def test_the_menus_and_icon_come_after_the_first_paint_before_the_tray_wires_quit(
         qtbot, qapp, app_paths, resources_copy):
     made = Companion(qapp, app_paths, resources_copy)
     made.show(None)
@@ -203,6 +203,10 @@ def test_the_menus_fill_after_the_first_paint_before_the_tray_wires_quit(
     qtbot.waitUntil(lambda: (d := desktop_of(made)) is not None and d._started, timeout=3000)
     assert not window.file_menu.isEmpty() and window.menus_filled
     assert [k.toString() for k in window.history_action.shortcuts()] == ["Ctrl+H"]
+    from app.ui.application import ICON_SIZES
+
+    icon = window.windowIcon()  # the app's, set after the paint, for every window
+    assert sorted(size.width() for size in icon.availableSizes()) == sorted(ICON_SIZES)
     window.quit_action.trigger()  # rewired by the desktop: quits instead of hiding
     desktop = desktop_of(made)
     assert desktop is not None and desktop.quitting
