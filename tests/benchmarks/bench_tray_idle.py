@@ -164,6 +164,7 @@ def main() -> int:
             pids = {name: proc.pid for name, proc in runs.items()}
             pids["lean"] = copy_pid(tmp / "lean" / "logs" / "compassion-companion.log")
             copies.append(pids["lean"])
+            time.sleep(SETTLE_SECONDS)  # the copy, just up, settles as the others did
             start = {name: cpu_seconds(pid) for name, pid in pids.items()}
             time.sleep(IDLE_SECONDS)
             minutes = IDLE_SECONDS / 60
