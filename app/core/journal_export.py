@@ -152,13 +152,14 @@ def _private_file(path: Path) -> Iterator[BinaryIO]:
         raise
 
 
-def _write_whole(path: Path, data: bytes) -> None:
-    """Write via a `.partial` file beside it and rename, so a crash leaves no half file."""
+@contextlib.contextmanager
+def _whole_file(path: Path) -> Iterator[BinaryIO]:
+    """Write via a `.partial` file beside `path` and rename, so a crash leaves no half file."""
     _refuse_existing(path)
     partial = path.with_name(path.name + ".partial")
     _refuse_existing(partial)
     with _private_file(partial) as handle:
-        handle.write(data)
+        yield handle
     try:
         _refuse_existing(path)
         os.replace(partial, path)
@@ -170,7 +171,8 @@ def _write_whole(path: Path, data: bytes) -> None:
 
 def export_json(entries: Sequence[Entry], path: Path, exported_at: datetime) -> Path:
     """Write the JSON export to `path` (a new file)."""
-    _write_whole(path, entries_to_json(entries, exported_at).encode("utf-8"))
+    with _whole_file(path) as handle:
+        handle.write(entries_to_json(entries, exported_at).encode("utf-8"))
     return path
 
 
@@ -198,10 +200,7 @@ def export_markdown(entries: Sequence[Entry], path: Path) -> Path:
 
 def _export_zip(entries: Sequence[Entry], path: Path) -> Path:
     folder = path.stem or "journal"
-    _refuse_existing(path)
-    partial = path.with_name(path.name + ".partial")
-    _refuse_existing(partial)
-    with _private_file(partial) as handle, zipfile.ZipFile(
+    with _whole_file(path) as handle, zipfile.ZipFile(
         handle, "w", compression=zipfile.ZIP_DEFLATED
     ) as archive:
         for entry, name in zip(entries, markdown_names(entries), strict=True):
@@ -209,13 +208,6 @@ def _export_zip(entries: Sequence[Entry], path: Path) -> Path:
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = (0o100000 | FILE_MODE) << 16  # a regular file, owner-only
             archive.writestr(info, entry_markdown(entry).encode("utf-8"))
-    try:
-        _refuse_existing(path)
-        os.replace(partial, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            partial.unlink()
-        raise
     return path
 
 

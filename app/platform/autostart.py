@@ -110,6 +110,14 @@ def xdg_config_home(environ: Mapping[str, str], home: Path) -> Path:
     return Path(value) if value and os.path.isabs(value) else home / ".config"
 
 
+def _remove(path: Path) -> None:
+    """Delete a login entry file (gone already is fine); AutostartError if it stays."""
+    try:
+        path.unlink(missing_ok=True)
+    except OSError as exc:
+        raise AutostartError(f"{path}: could not remove it: {exc.strerror}") from exc
+
+
 class XdgAutostart:
     """$XDG_CONFIG_HOME/autostart/<APP_ID>.desktop."""
 
@@ -173,10 +181,7 @@ class XdgAutostart:
             raise AutostartError(
                 f"{self.path}: expected a file written by {APP_NAME}, found another; left alone"
             )
-        try:
-            self.path.unlink(missing_ok=True)
-        except OSError as exc:
-            raise AutostartError(f"{self.path}: could not remove it: {exc.strerror}") from exc
+        _remove(self.path)
 
     def is_enabled(self) -> bool:
         """Ours, not hidden, and not switched off in GNOME's settings."""
@@ -334,10 +339,7 @@ class MacLaunchAgent:
             raise AutostartError(
                 f"{self.path}: expected the label {APP_ID}, found {label!r}; left alone"
             )
-        try:
-            self.path.unlink(missing_ok=True)
-        except OSError as exc:
-            raise AutostartError(f"{self.path}: could not remove it: {exc.strerror}") from exc
+        _remove(self.path)
 
     def is_enabled(self) -> bool:
         """Whether our plist is there."""

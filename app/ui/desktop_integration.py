@@ -172,9 +172,6 @@ class DesktopIntegration(QObject):
         if callable(lock_journal):
             self.watcher.about_to_sleep.connect(lock_journal)
         window.settings_changed.connect(self.on_settings_changed)
-        fill_menus = getattr(window, "fill_menus", None)
-        if callable(fill_menus):  # the Quit item must exist to be rewired
-            fill_menus()
         quit_action = getattr(window, "quit_action", None)
         if isinstance(quit_action, QAction):
             quit_action.triggered.disconnect()

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from app.core.clock import Clock
 from app.core.practices import format_duration
 from app.storage.history_repo import HistoryItem, HistoryRepository
+from app.ui.page_heading import page_heading
 
 COLUMNS = ("When", "Practice", "Time practised", "Outcome", "My practical step")
 WEEK = timedelta(days=7)
@@ -54,12 +55,8 @@ class HistoryView(QWidget):
         self._history = history
         self._clock = clock
         self._items: list[HistoryItem] = []
-        heading = QLabel("Practice history", self)
+        heading = page_heading("Practice history", self)
         heading.setObjectName("history-heading")
-        font = heading.font()
-        font.setPointSizeF(font.pointSizeF() * 1.5)
-        font.setBold(True)
-        heading.setFont(font)
         self.summary_label = QLabel(self)
         self.summary_label.setObjectName("history-summary")
         self.summary_label.setWordWrap(True)

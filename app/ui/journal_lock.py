@@ -10,7 +10,6 @@ from __future__ import annotations
 import math
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QApplication,
     QFormLayout,
@@ -25,6 +24,7 @@ from app.core import crypto
 from app.core.clock import Cancellable, Clock, Scheduler
 from app.storage.journal_repo import JournalRepository, RepositoryError
 from app.ui.journal_setup import MIN_LENGTH, narrow_column, passphrase_hint
+from app.ui.page_heading import page_heading
 
 
 class JournalLock(QWidget):
@@ -47,11 +47,7 @@ class JournalLock(QWidget):
         self._wait_handle: Cancellable | None = None
         self._recovery_mode = False
 
-        self.heading = QLabel("Your journal is locked", self)
-        font = QFont(self.heading.font())
-        font.setPointSizeF(font.pointSizeF() * 1.5)
-        font.setBold(True)
-        self.heading.setFont(font)
+        self.heading = page_heading("Your journal is locked", self)
         self.explain = QLabel(self)
         self.explain.setWordWrap(True)
 

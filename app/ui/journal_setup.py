@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Final
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont, QFontDatabase, QTextDocument
+from PySide6.QtGui import QFontDatabase, QTextDocument
 from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from app import APP_NAME
 from app.storage.atomic_file import write_atomic
 from app.storage.journal_repo import JournalRepository, RepositoryError
+from app.ui.page_heading import page_heading
 
 MIN_LENGTH: Final = 8
 
@@ -93,12 +94,8 @@ class ChoosePassphrase(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        heading = QLabel("Set up your private journal", self)
+        heading = page_heading("Set up your private journal", self)
         heading.setObjectName("journal-heading")
-        font = QFont(heading.font())
-        font.setPointSizeF(font.pointSizeF() * 1.5)
-        font.setBold(True)
-        heading.setFont(font)
         intro = QLabel(
             "Your journal is encrypted on this computer with a passphrase you choose. "
             "Nobody can open it without the passphrase, and neither can this app, so pick one "
@@ -192,11 +189,7 @@ class RecoveryKeyPanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._key = ""
-        heading = QLabel("Your recovery key", self)
-        font = QFont(heading.font())
-        font.setPointSizeF(font.pointSizeF() * 1.5)
-        font.setBold(True)
-        heading.setFont(font)
+        heading = page_heading("Your recovery key", self)
         explain = QLabel(
             "If you ever forget your passphrase, this key is the only way back into your "
             "journal. Write it down or save it now and keep it somewhere private. "
