@@ -49,6 +49,11 @@ class AppPaths(NamedTuple):  # not a dataclass: defined on every start-up
         """Which practices were run and when (kept apart so a locked journal loses nothing)."""
         return self.data_dir / "history.sqlite3"
 
+    @property
+    def window_state_file(self) -> Path:
+        """Where the window was and what it showed (the app's memory, not a setting)."""
+        return self.state_dir / "window.json"
+
     @classmethod
     def under(cls, root: Path) -> AppPaths:
         """Every folder inside one root (tests, --data-dir, portable mode)."""

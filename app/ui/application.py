@@ -109,6 +109,9 @@ class Companion:
                                 voice_data_dir=self.paths.data_dir, resources=self.resources,
                                 bank_holidays=self.bank_holidays, fill_menus=fill_menus)
             window.settings_changed.connect(self.on_settings_changed)
+            from app.ui.window_state import keep_window_state
+
+            keep_window_state(window, self.paths.window_state_file)
             self._window = window
             log.info("main window built")
             if self.settings_problem:
@@ -255,7 +258,7 @@ class Companion:
             after_seconds=self._idle_restart_seconds or RESTART_AFTER_SECONDS, parent=desktop)
         desktop.went_to_tray.connect(restart.arm)
         desktop.came_back.connect(restart.disarm)
-        desktop.reminders.fired.connect(restart.postpone)
+        desktop.reminders.fired.connect(restart.reminder_shown)
         return restart
 
     def _idle_in_tray(self) -> bool:

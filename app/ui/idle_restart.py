@@ -2,11 +2,13 @@
 
 Once built, the window keeps about 15 MiB of the process for good (Qt's and Python's heaps
 do not shrink when it is closed, nor do the library pages its painting touched; only a new
-process starts lean). So when the window has been closed to the tray for a minute and
+process starts lean). So when the window has been closed to the tray for a few seconds and
 nothing is under way, the app starts a copy of itself with --tray, waits until the copy
-answers on the single-instance socket, and quits. A minute, so that a window closed by
-mistake and opened again at once costs no restart; after a reminder has been shown, the
-wait is longer, so its notification's buttons keep reaching this process.
+answers on the single-instance socket, and quits. A few seconds: a window closed by
+mistake and opened at once costs no restart, the tray icon's hand-over comes with the
+close rather than unasked for later, and the window opened from the copy comes back where
+it was left (app/ui/window_state.py). While a reminder's notification may still be up (a
+quarter of an hour from when it was shown), this process stays: its buttons reach it.
 The reminders stop and save their state first, so nothing fires twice and nothing is lost;
 if the copy does not answer in time, this process takes everything back and carries on.
 If the window is opened again while the copy is taking over, the copy is asked to show
@@ -16,6 +18,7 @@ its own window, so nobody's window vanishes.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Sequence
 from typing import Final
 
@@ -26,8 +29,8 @@ from app.platform.single_instance import SHOW, TRAY, SingleInstance, try_hand_ov
 log = logging.getLogger(__name__)
 
 #: Closed to the tray this long (and idle) before the app restarts lean.
-RESTART_AFTER_SECONDS: Final = 60
-#: After a reminder was shown, this long: its notification may still be on the screen.
+RESTART_AFTER_SECONDS: Final = 3
+#: After a reminder was shown, this long from then: its notification may still be up.
 AFTER_REMINDER_SECONDS: Final = 15 * 60
 #: How long the copy has to answer before this process carries on instead.
 COPY_DEADLINE_SECONDS: Final = 30.0
@@ -49,10 +52,16 @@ class IdleRestart(QObject):
         after_seconds: float = RESTART_AFTER_SECONDS,
         after_reminder_seconds: float = AFTER_REMINDER_SECONDS,
         copy_deadline_seconds: float = COPY_DEADLINE_SECONDS,
+        monotonic: Callable[[], float] = time.monotonic,
         parent: QObject | None = None,
     ) -> None:
-        """`command`: the copy's argv (made when needed); `pause`/`resume`: the reminders."""
+        """`command`: the copy's argv (made when needed); `pause`/`resume`: the reminders.
+
+        `monotonic` tells how long ago a reminder was shown (a fake one in tests).
+        """
         super().__init__(parent)
+        self._monotonic = monotonic
+        self._reminder_at: float | None = None
         self._command = command
         self._instance = instance
         self._is_idle = is_idle
@@ -80,16 +89,24 @@ class IdleRestart(QObject):
 
     def arm(self) -> None:
         """The window went to the tray: count down (again) from the full delay."""
-        self._count_down(self._after_ms)
+        self._count_down(self._delay_ms())
 
     def disarm(self) -> None:
         """The window is back: no restart."""
         self._due.stop()
 
-    def postpone(self) -> None:
-        """A reminder was just shown: its buttons must keep working, so wait the longer delay."""
+    def reminder_shown(self) -> None:
+        """A reminder's notification is up: its buttons reach this process, so stay a while."""
+        self._reminder_at = self._monotonic()
         if self._due.isActive():
-            self._count_down(self._after_reminder_ms)
+            self._count_down(self._delay_ms())
+
+    def _delay_ms(self) -> int:
+        """The short delay, or what is left of the longer one since the last reminder."""
+        if self._reminder_at is None:
+            return self._after_ms
+        since_ms = int((self._monotonic() - self._reminder_at) * 1000)
+        return max(self._after_ms, self._after_reminder_ms - since_ms)
 
     def _count_down(self, ms: int) -> None:
         self._due.setInterval(ms)
@@ -101,7 +118,7 @@ class IdleRestart(QObject):
             return True
         if not self._is_idle():
             log.debug("idle restart: something is under way; trying again later")
-            self._count_down(self._after_ms)
+            self._count_down(self._delay_ms())
             return False
         argv = list(self._command())
         log.info("the window has been closed a while: restarting lean in the tray")

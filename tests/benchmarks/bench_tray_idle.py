@@ -9,9 +9,11 @@ The app is measured in each state it can be in:
 - window closed to the tray, before the lean restart: the window is closed the way a window
   manager's close button does it (a WM_DELETE_WINDOW message; Xvfb has no window manager),
   so the app hides it; the restart is held off (`--idle-restart-after 3600`) to measure
-  the first minute after a close, which is all this state lasts with the default delay;
-- closed, restarted lean: the same with the default delay (a minute); the copy with
-  --tray that took over is measured;
+  the memory the window leaves behind, which the app holds only for the few seconds of
+  the default delay (app/ui/idle_restart.py);
+- closed, restarted lean: the same with the default delay; the copy with --tray that
+  took over is measured; the minute straight after the close is also read once a second
+  (the app, then its copy), so the short stretch before the restart is seen too;
 - started with `--tray` (as at login), when `python -m app --help` lists that option.
 The last two are how the app idles in the tray for the day.
 Run with `make bench`; IDLE_SECONDS shortens the idle wait and LEAN_AFTER_SECONDS the
@@ -38,8 +40,8 @@ from tests.x11_close import close_like_a_window_manager  # noqa: E402
 APP_NAME = "Compassion Companion"  # the main window's title
 IDLE_SECONDS = float(os.environ.get("IDLE_SECONDS", "60"))
 SETTLE_SECONDS = 8.0
-AFTER_CLOSE_SECONDS = 4.0
 LEAN_AFTER = os.environ.get("LEAN_AFTER_SECONDS")  # None: the app's own delay
+FIRST_MINUTE_SECONDS = 60.0
 MEMORY_TARGET = 1.3
 CPU_TARGET = 0.05  # seconds per idle minute
 
@@ -84,16 +86,44 @@ def visible_main_windows(env: dict[str, str], pid: int) -> list[int]:
     return windows
 
 
+def taken_over_by(log_file: Path) -> int | None:
+    """The lean copy's process id once the app that started it has logged the hand-over."""
+    text = log_file.read_text(encoding="utf-8") if log_file.exists() else ""
+    found = re.search(r"the lean copy \(pid (\d+)\) has taken over", text)
+    return int(found.group(1)) if found else None
+
+
 def copy_pid(log_file: Path, deadline_seconds: float = 180) -> int:
-    """The lean copy's process id, from the log line of the app that started it."""
+    """The lean copy's process id, waiting for the hand-over."""
     deadline = time.monotonic() + deadline_seconds
     while time.monotonic() < deadline:
-        text = log_file.read_text(encoding="utf-8") if log_file.exists() else ""
-        found = re.search(r"the lean copy \(pid (\d+)\) has taken over", text)
+        found = taken_over_by(log_file)
         if found:
-            return int(found.group(1))
+            return found
         time.sleep(0.5)
     raise SystemExit(f"bench_tray_idle: no lean copy took over ({log_file})")
+
+
+def first_minute(log_file: Path, app_pid: int, bare_pid: int,
+                 closed_at: float) -> tuple[list[float], float | None]:
+    """Memory ratios to the bare tray, once a second for the minute after the close.
+
+    Whichever process holds the tray is read: the app until its lean copy has taken over,
+    then the copy: the minute in the tray as someone who has just closed the window has
+    it. Also: how many seconds after the close the copy was seen to have taken over.
+    """
+    ratios = []
+    holder, took_over = app_pid, None
+    for second in range(int(FIRST_MINUTE_SECONDS)):
+        time.sleep(max(0.0, closed_at + second + 1 - time.monotonic()))
+        copy = taken_over_by(log_file)
+        if copy and took_over is None:
+            holder, took_over = copy, time.monotonic() - closed_at
+        try:
+            ratios.append(rss_mib(holder) / rss_mib(bare_pid))
+        except FileNotFoundError:  # the app ending as its copy takes over, before the log says
+            continue
+    return ratios, took_over
 
 
 def has_tray_option() -> bool:
@@ -156,13 +186,16 @@ def main() -> int:
                     raise SystemExit("bench_tray_idle: the app's window was not found to close")
                 for window in windows:
                     close_like_a_window_manager(env["DISPLAY"], window)
-            time.sleep(AFTER_CLOSE_SECONDS)
+            closed_at = time.monotonic()
+            lean_log = tmp / "lean" / "logs" / "compassion-companion.log"
+            after_close, took_over = first_minute(lean_log, runs["lean"].pid,
+                                                  runs["bare"].pid, closed_at)
             if visible_main_windows(env, runs["closed"].pid):
                 raise SystemExit("bench_tray_idle: the window did not go to the tray on close")
             if runs["closed"].poll() is not None:
                 raise SystemExit("bench_tray_idle: closing the window ended the app")
             pids = {name: proc.pid for name, proc in runs.items()}
-            pids["lean"] = copy_pid(tmp / "lean" / "logs" / "compassion-companion.log")
+            pids["lean"] = copy_pid(lean_log)
             copies.append(pids["lean"])
             time.sleep(SETTLE_SECONDS)  # the copy, just up, settles as the others did
             start = {name: cpu_seconds(pid) for name, pid in pids.items()}
@@ -181,10 +214,17 @@ def main() -> int:
                 except subprocess.TimeoutExpired:
                     proc.kill()
     labels = {"bare": "bare PySide6 tray icon", "open": "app, window open (not in tray)",
-              "closed": "app, closed, first minute", "tray": "app, started with --tray",
+              "closed": "app, closed, restart held off", "tray": "app, started with --tray",
               "lean": "app, closed, restarted lean"}
     print(f"idle for {IDLE_SECONDS:.0f} s after {SETTLE_SECONDS:.0f} s to settle, "
           "under Xvfb + trayer + a session bus")
+    delay = f"--idle-restart-after {LEAN_AFTER}" if LEAN_AFTER else "the default delay"
+    print(f"the lean copy had taken over {took_over:.0f} s after the window was closed ({delay})"
+          if took_over else f"the lean copy had not taken over a minute after the close ({delay})")
+    over = sum(1 for ratio in after_close if ratio > MEMORY_TARGET)
+    print(f"the first minute after closing, read once a second ({len(after_close)} readings): "
+          f"mean {sum(after_close) / len(after_close):.2f}x, highest {max(after_close):.2f}x, "
+          f"above {MEMORY_TARGET}x for {over} s")
     if not tray_option:
         print("(`python -m app --help` lists no --tray option: that state is not measured)")
     bare_rss = figures["bare"][0]

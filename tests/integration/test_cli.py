@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -100,6 +101,14 @@ def test_quitting_before_the_after_paint_work_leaves_no_python_errors(tmp_path):
     assert out.stdout.strip() == "shown"
     assert "Error calling Python override" not in out.stderr
     assert "Traceback" not in out.stderr
+
+
+def test_the_window_is_remembered_when_the_app_quits_with_it_open(tmp_path):
+    state = tmp_path / "home" / "state" / "window.json"
+    out = run("--exit-when-shown", home=tmp_path / "home")
+    assert out.returncode == 0, out.stderr
+    saved = json.loads(state.read_text())
+    assert saved["format"] == 1 and saved["geometry"] and saved["practice"]
 
 
 @pytest.mark.parametrize("how", ["flag", "env"])

@@ -364,6 +364,10 @@ def test_closed_to_the_tray_the_app_restarts_lean_and_keeps_its_place(desktop: D
         try:
             desktop.bus.wait_for("the break reminder", notify_call)
             window = desktop.find_window("the main window", "--name", "^Compassion Companion$")
+            # Moved and resized (no window manager here: xdotool does it), then closed; X
+            # delivers the moves to the app before the close message.
+            desktop.run("xdotool", "windowsize", "--sync", window, "812", "577")
+            desktop.run("xdotool", "windowmove", "--sync", window, "97", "121")
             close_like_a_window_manager(desktop.env["DISPLAY"], int(window))
 
             # Half a second after closing: a copy with --tray takes over, this one ends cleanly.
@@ -379,6 +383,15 @@ def test_closed_to_the_tray_the_app_restarts_lean_and_keeps_its_place(desktop: D
             assert windows.stdout.split() == []  # lean: no window until asked for
             # The copy read the saved state: the break it was told about is not told again.
             assert desktop.bus.text.count(f'string "{SUMMARY}"') == 1
+
+            # Opened again (a second launch, as a click on the launcher): the copy's window
+            # comes back where the first one was left, at its size.
+            again = subprocess.run(running.command, env=running.env, cwd=REPO,
+                                   capture_output=True, text=True, timeout=60, check=False)
+            assert again.returncode == 0, again.stderr
+            reopened = desktop.find_window("the copy's window", "--name",
+                                           "^Compassion Companion$")
+            assert desktop.geometry(reopened) == (97, 121, 812, 577)
         finally:
             if copy_pid:
                 os.kill(copy_pid, 15)  # SIGTERM, as at logout
