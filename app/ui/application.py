@@ -59,7 +59,8 @@ class Companion:
 
         `relaunch_options`: the command-line options a lean copy of this app needs (the data
         folder); `idle_restart_seconds` overrides how long the window must have been closed
-        to the tray before the app restarts lean (app/ui/idle_restart.py).
+        to the tray before the app restarts lean, a reminder shown or not (tests and
+        benchmarks: app/ui/idle_restart.py).
         """
         self.app = app
         self._relaunch_options = tuple(relaunch_options)
@@ -235,14 +236,15 @@ class Companion:
         install_accessible_style(self.app)  # outlined check boxes and the focus ring
         desktop = self.ensure_desktop()
         desktop.say_no_tray_once()
-        desktop.start()
+        # Before the reminders start: one shown by their first check keeps this process too.
         if (self.instance is not None and self.instance.listening and desktop.tray.available
                 and self.idle_restart is None):
             self.idle_restart = self._make_idle_restart(desktop, self.instance)
+        desktop.start()
 
     def _make_idle_restart(self, desktop: DesktopIntegration,
                            instance: SingleInstance) -> IdleRestart:
-        from app.ui.idle_restart import RESTART_AFTER_SECONDS, IdleRestart
+        from app.ui.idle_restart import AFTER_REMINDER_SECONDS, RESTART_AFTER_SECONDS, IdleRestart
 
         def command() -> list[str]:
             from app.platform.autostart import current_launch_command
@@ -255,7 +257,9 @@ class Companion:
         restart = IdleRestart(
             command, instance, is_idle=self._idle_in_tray, pause=pause,
             resume=desktop.reminders.start, quit=desktop.quit,
-            after_seconds=self._idle_restart_seconds or RESTART_AFTER_SECONDS, parent=desktop)
+            after_seconds=self._idle_restart_seconds or RESTART_AFTER_SECONDS,
+            after_reminder_seconds=self._idle_restart_seconds or AFTER_REMINDER_SECONDS,
+            parent=desktop)
         desktop.went_to_tray.connect(restart.arm)
         desktop.came_back.connect(restart.disarm)
         desktop.reminders.fired.connect(restart.reminder_shown)

@@ -88,7 +88,7 @@ class IdleRestart(QObject):
         return self._due.isActive()
 
     def arm(self) -> None:
-        """The window went to the tray: count down (again) from the full delay."""
+        """The window went to the tray: count down (again), longer while a reminder is up."""
         self._count_down(self._delay_ms())
 
     def disarm(self) -> None:

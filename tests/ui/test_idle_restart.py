@@ -231,3 +231,26 @@ def test_the_app_is_idle_only_when_closed_to_the_tray_with_nothing_under_way(qtb
     assert not companion._idle_in_tray()
     dialog.close()
     assert companion._idle_in_tray()
+
+
+def test_a_reminder_shown_by_the_first_check_holds_the_restart_off(companion, tmp_path,
+                                                                    monkeypatch):
+    companion.instance = instance_for(tmp_path)
+    desktop = companion.ensure_desktop()
+    desktop.tray.available = True  # offscreen has no tray; the lean restart needs one
+    first_check = desktop.reminders.start
+
+    def start_with_a_break_under_way() -> None:
+        first_check()
+        desktop.reminders.fired.emit(None)  # as a break already under way at start-up does
+
+    monkeypatch.setattr(desktop.reminders, "start", start_with_a_break_under_way)
+    try:
+        companion.start_desktop()
+        restart = companion.idle_restart
+        assert restart is not None
+        restart.arm()  # the window closed soon after: the notification may still be up
+        assert restart._due.interval() > 14 * 60_000
+        restart.disarm()
+    finally:
+        companion.instance.close()
