@@ -55,7 +55,7 @@ lint: $(STAMP_TEST)
 test: check-system check-test-tools $(STAMP_TEST) lint
 	QT_QPA_PLATFORM=offscreen SDL_AUDIODRIVER=dummy $(BIN)/pytest
 
-bench: check-system $(STAMP_TEST)
+bench: check-system $(STAMP_TEST) $(STAMP_BUILD)
 	@set -e; for bench in tests/benchmarks/bench_*.py; do echo "== $$bench"; $(PY) $$bench; done
 
 # Regenerates resources/sounds/bell-*.ogg and resources/audio/me-space.{ogg,vtt}. Needs

@@ -54,13 +54,19 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     """Parse argv; a plain launch (options only) skips building every command's parser.
 
     Building the journal and reminder commands' parsers costs milliseconds the window's
-    start-up should not pay; anything the options alone do not explain (a command, a typo,
-    --help) goes through the whole parser, so its errors and help are the same.
+    start-up should not pay; neither does `start PRACTICE_ID` (the desktop file's action).
+    Anything else the options alone do not explain (another command, a typo, --help) goes
+    through the whole parser, so its errors and help are the same.
     """
     if not any(arg in ("-h", "--help") for arg in argv):
         args, rest = _options_parser(add_help=False).parse_known_args(argv)
         if not rest:
             args.command = None
+            return args
+        # Last in argv: the whole parser refuses options after the command ("start x -v").
+        if (len(rest) == 2 and rest[0] == "start" and not rest[1].startswith("-")
+                and list(argv[-2:]) == rest):
+            args.command, args.practice_id = rest
             return args
     return build_parser().parse_args(argv)
 

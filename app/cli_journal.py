@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import sys
 from collections.abc import Sequence
 from datetime import date, tzinfo
@@ -202,18 +201,15 @@ def _select(entries: Sequence[Entry], args: argparse.Namespace, zone: tzinfo) ->
     if args.since and args.until and args.since > args.until:
         raise CommandFailed(f"--from {args.since} is after --to {args.until}; expected an "
                             "earlier or equal --from", EXIT_BAD_INPUT)
+    from app.core.journal_export import select_entries
+
     wanted = {i.lower() for i in args.entry}
-    chosen = [
-        e for e in entries
-        if (not wanted or e.id in wanted)
-        and (args.since is None or e.created_at.astimezone(zone).date() >= args.since)
-        and (args.until is None or e.created_at.astimezone(zone).date() <= args.until)
-    ]
+    chosen = select_entries(entries, zone, ids=wanted or None, since=args.since,
+                            until=args.until)
     missing = wanted - {e.id for e in chosen}
     if missing:
         raise CommandFailed(f"no entry with id {sorted(missing)[0]} in the range asked for",
                             EXIT_BAD_INPUT)
-    chosen.sort(key=lambda e: (e.created_at, e.id))  # oldest first reads like a diary
     return chosen
 
 
@@ -260,25 +256,13 @@ def _export(args: argparse.Namespace, paths: AppPaths, stdin: TextIO, clock: Clo
 
 
 def _export_pdf(entries: Sequence[Entry], out: Path) -> None:
-    from app.core.journal_export import FILE_MODE
+    from PySide6.QtGui import QGuiApplication
 
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
-    os.close(os.open(out, flags, FILE_MODE))  # owner-only before Qt writes a byte
-    if os.name == "posix":
-        out.chmod(FILE_MODE)
-    try:
-        from PySide6.QtGui import QGuiApplication
+    from app.ui.journal_pdf import export_journal_pdf
 
-        from app.ui.journal_pdf import save_journal_pdf
-
-        app = QGuiApplication.instance() or QGuiApplication(
-            [APP_SLUG, "-platform", "offscreen"]
-        )
-        save_journal_pdf(entries, out, title="Journal")
-        del app
-    except BaseException:
-        out.unlink(missing_ok=True)
-        raise
+    app = QGuiApplication.instance() or QGuiApplication([APP_SLUG, "-platform", "offscreen"])
+    export_journal_pdf(entries, out)
+    del app
 
 
 # --- import ----------------------------------------------------------------------------

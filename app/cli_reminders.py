@@ -94,14 +94,11 @@ class RulesUnreadable(Exception):
 def load_rules(settings_file: Path) -> LoadedRules:
     """Rules from the settings file; defaults (with a note) when there are none yet."""
     from app.core.reminders import ReminderRuleError, default_rules, rules_from_dict
-    from app.core.settings import SettingsError, settings_from_dict
+    from app.core.settings import SettingsError
+    from app.storage.settings_store import SettingsStore
 
-    if not settings_file.exists():
-        return LoadedRules(
-            default_rules(), f"note: no settings file at {settings_file}; using the default rules"
-        )
     try:
-        data = json.loads(settings_file.read_text(encoding="utf-8"))
+        settings = SettingsStore(settings_file).read()
     except json.JSONDecodeError as exc:
         raise RulesUnreadable(
             f"{settings_file}: (file): expected JSON, got an error at line {exc.lineno} "
@@ -109,12 +106,12 @@ def load_rules(settings_file: Path) -> LoadedRules:
         ) from exc
     except (OSError, UnicodeDecodeError) as exc:
         raise RulesUnreadable(f"{settings_file}: (file): could not read it: {exc}") from exc
-    if not isinstance(data, dict):
-        raise RulesUnreadable(f"{settings_file}: (file): expected a JSON object at the top level")
-    try:
-        settings = settings_from_dict(data)
-    except SettingsError as exc:
+    except SettingsError as exc:  # a field, or "(file): expected a JSON object at the top level"
         raise RulesUnreadable(f"{settings_file}: {exc}") from exc
+    if settings is None:
+        return LoadedRules(
+            default_rules(), f"note: no settings file at {settings_file}; using the default rules"
+        )
     if not settings.reminders:
         return LoadedRules(
             default_rules(),
@@ -250,12 +247,12 @@ class _BadArgument(Exception):
 
 
 def _nation(value: str | None) -> str:
-    from app.core.reminders import NATIONS
+    from app.core.reminders import check_nation
 
-    if value is None or value not in NATIONS:
-        got = "nothing" if value is None else repr(value)
-        raise _BadArgument(f"--nation: expected one of {', '.join(NATIONS)}, got {got}")
-    return value
+    try:
+        return check_nation(value)
+    except ValueError as exc:  # "nation: expected one of ...", said of the option
+        raise _BadArgument(f"--{exc}") from exc
 
 
 def _years(values: list[str]) -> list[int]:

@@ -15,11 +15,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from app.audio.narration import Narration, bundled_narration
 from app.core.practice_loader import load_library
-from app.platform.resources import Resources
+from app.core.practices import ME_SPACE_ID
+from app.platform.resources import Resources, ResourcesMissing
 
 # The practice that must carry guided audio (DESIGN: "guided audio with captions").
-AUDIO_REQUIRED_FOR = "me-space"
+AUDIO_REQUIRED_FOR = ME_SPACE_ID
 # Real Argon2id, but light, so the round trip takes milliseconds (the app uses 64 MiB, t=3).
 SELF_TEST_KDF_KIB = 64
 SELF_TEST_TEXT = "self-test: a kind word for a long shift"
@@ -89,8 +91,11 @@ def _dummy_audio_driver() -> Iterator[None]:
 
 def check_audio(resources: Resources) -> str:
     """Every guided audio file a practice declares exists, decodes, and has its captions."""
-    declared = [(p.id, p.audio) for p in load_library(resources.practices_dir).practices
-                if p.audio is not None]
+    declared: list[tuple[str, Narration]] = []
+    for practice in load_library(resources.practices_dir).practices:
+        narration = bundled_narration(practice, resources)
+        if narration is not None:
+            declared.append((practice.id, narration))
     if not any(pid == AUDIO_REQUIRED_FOR for pid, _ in declared):
         raise CheckFailed(f"no guided audio declared: expected an [audio] table in "
                           f"{resources.practices_dir / (AUDIO_REQUIRED_FOR + '.toml')}")
@@ -105,11 +110,10 @@ def check_audio(resources: Resources) -> str:
             raise CheckFailed(f"SDL's dummy audio driver did not open: {exc}") from None
         try:
             done = []
-            for pid, declared_audio in declared:
-                audio = resources.resource(declared_audio.file)
-                captions = resources.resource(declared_audio.captions)
-                for path in (audio, captions):
-                    if not path.is_file():
+            for pid, narration in declared:
+                audio = narration.audio
+                for path in (audio, narration.captions):
+                    if path is None or not path.is_file():
                         raise CheckFailed(f"{pid}: {path}: declared but missing")
                 try:
                     seconds = pygame.mixer.Sound(str(audio)).get_length()
@@ -185,9 +189,16 @@ CHECKS: tuple[Check, ...] = (
 def run_self_test(say: Callable[[str], None], resources: Resources | None = None) -> int:
     """Run every check, print 'ok'/'FAIL' per line; 0 only when all pass."""
     failed = 0
+    located: Resources | ResourcesMissing
+    try:  # once for all the checks; if it fails, each check says so as before
+        located = resources or Resources.locate()
+    except ResourcesMissing as exc:
+        located = exc
     for check in CHECKS:
         try:
-            detail = check.run(resources or Resources.locate())
+            if isinstance(located, ResourcesMissing):
+                raise located
+            detail = check.run(located)
         except CheckFailed as exc:
             failed += 1
             say(f"FAIL {check.name}: {exc}")

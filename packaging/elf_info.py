@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import struct
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 _SHT_DYNAMIC = 6
@@ -42,7 +43,10 @@ class _Section:
 
 
 class ElfLibrary:
-    """One shared library read into memory (they are a few MiB at most here)."""
+    """One shared library read into memory (they are a few MiB at most here).
+
+    Each table is parsed on first use and kept: the trimming asks for them repeatedly.
+    """
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -62,6 +66,7 @@ class ElfLibrary:
         start = table.offset + index
         return self._data[start:self._data.index(b"\0", start)].decode()
 
+    @cached_property
     def _dynamic(self) -> list[tuple[int, str]]:
         """(tag, string) for the string-valued .dynamic entries we use."""
         entries = []
@@ -75,18 +80,18 @@ class ElfLibrary:
                     entries.append((tag, self._string(strings, value)))
         return entries
 
-    @property
+    @cached_property
     def needed(self) -> list[str]:
         """The DT_NEEDED sonames, in link order."""
-        return [name for tag, name in self._dynamic() if tag == _DT_NEEDED]
+        return [name for tag, name in self._dynamic if tag == _DT_NEEDED]
 
-    @property
+    @cached_property
     def soname(self) -> str:
         """DT_SONAME, or the file name when the library sets none."""
-        names = [name for tag, name in self._dynamic() if tag == _DT_SONAME]
+        names = [name for tag, name in self._dynamic if tag == _DT_SONAME]
         return names[0] if names else self.path.name
 
-    @property
+    @cached_property
     def symbols(self) -> list[Symbol]:
         """Every named .dynsym entry."""
         found = []

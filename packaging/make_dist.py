@@ -13,6 +13,7 @@ import platform
 import subprocess
 import sys
 import tarfile
+import textwrap
 import time
 from pathlib import Path
 
@@ -20,9 +21,15 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from app import APP_ID, APP_NAME, APP_SLUG, __version__  # noqa: E402
+from app.platform.startup_checks import QT_SYSTEM_LIBS  # noqa: E402
 
 DIST = REPO / "dist"
 BUILD = REPO / "build"
+# What the bundle leaves to the system: Qt's libraries (as `make run` checks them) and
+# SQLite, which Python's sqlite3 links (packaging/compassion-companion.spec says why).
+SYSTEM_PACKAGES = [package for _, package in QT_SYSTEM_LIBS] + ["libsqlite3-0"]
+APT_LINES = " \\\n      ".join(textwrap.wrap(" ".join(SYSTEM_PACKAGES), 70,
+                                                break_on_hyphens=False))
 
 INSTALL_NOTE = f"""{APP_NAME} {__version__} for Linux ({platform.machine()})
 
@@ -44,10 +51,7 @@ beside it instead of your home folder.
 
 Qt needs a few system libraries that most desktops already have. If the app says one is
 missing, install them (Debian/Ubuntu):
-    sudo apt-get install libegl1 libgl1 libfontconfig1 libxkbcommon0 libxkbcommon-x11-0 \\
-      libdbus-1-3 libglib2.0-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 \\
-      libxcb-render-util0 libxcb-shape0 libxcb-randr0 libxcb-xkb1 libgssapi-krb5-2 \\
-      libsqlite3-0 libstdc++6
+    sudo apt-get install {APT_LINES}
 To print to a printer (not only to PDF), CUPS's library too: sudo apt-get install libcups2
 
 Uninstall: delete ~/.local/opt/{APP_SLUG}, ~/.local/bin/{APP_SLUG} and the {APP_ID}
@@ -71,10 +75,15 @@ def folder_size(folder: Path) -> int:
     return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file() and not p.is_symlink())
 
 
+def tarball_path() -> Path:
+    """Where `tarball` writes this version's .tar.gz for this machine."""
+    return DIST / f"{APP_SLUG}-{__version__}-linux-{platform.machine()}.tar.gz"
+
+
 def tarball(bundle: Path) -> Path:
     """Pack the bundle, desktop entry, metainfo, icons and install note into one .tar.gz."""
-    top = f"{APP_SLUG}-{__version__}-linux-{platform.machine()}"
-    out = DIST / f"{top}.tar.gz"
+    out = tarball_path()
+    top = out.name.removesuffix(".tar.gz")
     linux = REPO / "packaging" / "linux"
     icons = REPO / "resources" / "icons" / "hicolor"
     with tarfile.open(out, "w:gz", compresslevel=9) as tar:

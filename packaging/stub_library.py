@@ -23,22 +23,23 @@ from elf_info import ElfLibrary
 _STT_FUNC = 2
 
 
-def stubbed_symbols(real: Path, users: list[Path]) -> list[str]:
+def stubbed_symbols(real: Path | ElfLibrary, users: list[Path]) -> list[str]:
     """The functions `users` import that `real` defines; refuses data symbols."""
-    real_library = ElfLibrary(real)
+    real_library = real if isinstance(real, ElfLibrary) else ElfLibrary(real)
     defined = {symbol.name: symbol for symbol in real_library.symbols if symbol.defined}
     wanted = sorted({symbol.name for user in users for symbol in ElfLibrary(user).symbols
                      if not symbol.defined and symbol.name in defined})
     data = [name for name in wanted if defined[name].kind != _STT_FUNC]
     if data:
-        raise ValueError(f"{real.name}: cannot stub data symbols {data}")
+        raise ValueError(f"{real_library.path.name}: cannot stub data symbols {data}")
     return wanted
 
 
 def stub_library(real: Path, users: list[Path], workdir: Path) -> Path:
     """Build workdir/<real file name>, a stub with the same soname."""
-    soname = ElfLibrary(real).soname
-    names = stubbed_symbols(real, users)
+    real_library = ElfLibrary(real)
+    soname = real_library.soname
+    names = stubbed_symbols(real_library, users)
     workdir.mkdir(parents=True, exist_ok=True)
     source = workdir / f"{real.name}.c"
     source.write_text(

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
+
+from app.platform.resources import Resources  # plain paths: imports neither Qt nor SDL
 
 # Set before any Qt or SDL import; `setdefault` lets a developer run UI tests on a real display.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -32,6 +35,19 @@ def repo() -> Path:
 @pytest.fixture
 def practices_dir() -> Path:
     return PRACTICES
+
+
+@pytest.fixture
+def resources_copy(tmp_path: Path) -> Resources:
+    """A private copy of the bundled folders, so a test may break a practice file.
+
+    The screenshots are left out: they are for the software centre, never read by the app.
+    """
+    root = tmp_path / "bundle"
+    shutil.copytree(REPO / "practices", root / "practices")
+    shutil.copytree(REPO / "resources", root / "resources",
+                    ignore=shutil.ignore_patterns("screenshots"))
+    return Resources(root)
 
 
 @pytest.fixture

@@ -16,13 +16,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import wave
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from app.audio.audio_length import audio_length
 from app.audio.recorder import SAMPLE_WIDTH, RecorderError, read_wav, wav_bytes
-from app.core.practices import Practice
+from app.core.practices import ME_SPACE_ID, Practice
 from app.core.voice_script import (
     PAUSE_SECONDS,
     PlacedLine,
@@ -33,7 +33,6 @@ from app.core.voice_script import (
 )
 from app.storage.atomic_file import write_atomic
 
-ME_SPACE_ID = "me-space"
 MANIFEST_FORMAT = 1
 
 
@@ -58,13 +57,8 @@ def _names(data_dir: Path, practice_id: str) -> tuple[Path, Path, Path]:
 
 
 def line_seconds(path: Path) -> float | None:
-    """Length of a take, or None when there is no readable one."""
-    try:
-        with wave.open(str(path), "rb") as take:
-            frames, rate = take.getnframes(), take.getframerate()
-    except (OSError, EOFError, wave.Error):
-        return None
-    return frames / rate if frames and rate else None
+    """Length of a take, or None when there is no readable one (or it is empty)."""
+    return audio_length(path) or None
 
 
 def assemble(
@@ -143,8 +137,8 @@ def _matches(path: Path, expected: Mapping[str, Any]) -> bytes | None:
 def own_voice_files(data_dir: Path, practice_id: str = ME_SPACE_ID) -> tuple[Path, Path] | None:
     """(audio, captions) of the person's own narration, or None unless both are whole.
 
-    Whole means: the manifest is readable, both files have the size and SHA-256 it
-    recorded, the audio opens as a WAV and the captions start with WEBVTT.
+    Whole means: the manifest is readable and both files have the size and SHA-256 it
+    recorded, so they are byte for byte the WAV and the WebVTT that `assemble` wrote.
     """
     audio_path, captions_path, manifest_path = _names(data_dir, practice_id)
     try:
@@ -157,7 +151,5 @@ def own_voice_files(data_dir: Path, practice_id: str = ME_SPACE_ID) -> tuple[Pat
     if captions is None or not captions.startswith(b"WEBVTT"):
         return None
     if _matches(audio_path, manifest.get("audio", {})) is None:
-        return None
-    if line_seconds(audio_path) is None:
         return None
     return audio_path, captions_path

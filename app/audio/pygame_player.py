@@ -109,11 +109,18 @@ class PygameAudioPlayer:
             return False  # (a mixer closed under us is a pygame.error at the next call)
         self._go_silent("playing through the sound output", AudioUnavailable(
             f"SDL audio device {device} was disconnected"), notice=OUTPUT_LOST)
+        self._release_mixer()  # let go of the dead device
+        return True
+
+    def _release_mixer(self) -> None:
+        """Close the mixer this player opened; one already gone has nothing left to release."""
         pygame, self._pg, self._output = self._pg, None, None
         self._bells.clear()
-        with contextlib.suppress(pygame.error):  # let go of the dead device
-            pygame.mixer.quit()
-        return True
+        if pygame is not None:
+            try:
+                pygame.mixer.quit()
+            except pygame.error as exc:
+                log.info("closing the sound device: %s", exc)
 
     def mixer_format(self) -> tuple[int, int, int] | None:
         """(frequency, size, channels) the device was opened with; None when silent."""
@@ -286,13 +293,7 @@ class PygameAudioPlayer:
     def close(self) -> None:
         """Stop and close the mixer this player opened, so the device is free for others."""
         self.stop()
-        pygame, self._pg = self._pg, None
-        self._bells.clear()
-        if pygame is not None:
-            try:
-                pygame.mixer.quit()
-            except pygame.error as exc:  # already gone: nothing left to release
-                log.info("closing the sound device: %s", exc)
+        self._release_mixer()
 
     def seek(self, seconds: float) -> None:
         """Restart the stream at `seconds` (play(start=) works for Ogg and WAV alike)."""

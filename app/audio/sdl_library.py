@@ -11,6 +11,7 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import os
+from functools import cache
 from pathlib import Path
 
 SDL_AUDIO_STOPPED = 0  # SDL_AudioStatus of a device that is closed or was disconnected
@@ -21,8 +22,13 @@ class SdlNotFound(Exception):
     """pygame's SDL 2 library could not be found or loaded; the message is one line."""
 
 
+@cache
 def sdl_library_path() -> str | None:
-    """The SDL 2 library pygame itself uses, so both share one SDL."""
+    """The SDL 2 library pygame itself uses, so both share one SDL.
+
+    Found once per process (the library does not move once loaded): reading
+    /proc/self/maps again for every player and recorder would cost each of them.
+    """
     from pygame import _sdl2  # noqa: F401  (loads pygame's SDL into this process)
 
     maps = Path("/proc/self/maps")

@@ -80,6 +80,14 @@ class Captions:
             index -= 1
         return None
 
+    def last_started(self, seconds: float) -> int | None:
+        """The position in `cues` of the last cue that started at or before `seconds`, or None.
+
+        Between cues this is the line spoken last, which the player keeps on screen.
+        """
+        index = bisect_right(self._starts, seconds) - 1
+        return index if index >= 0 else None
+
     @property
     def end(self) -> float:
         """When the last cue ends (0 with no cues): a stand-in length for silent playback."""

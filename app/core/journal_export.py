@@ -35,8 +35,8 @@ import os
 import re
 import unicodedata
 import zipfile
-from collections.abc import Iterator, Sequence
-from datetime import datetime
+from collections.abc import Collection, Iterator, Sequence
+from datetime import date, datetime, tzinfo
 from pathlib import Path
 from typing import BinaryIO, Final
 
@@ -51,6 +51,26 @@ _SLUG_MAX: Final = 48
 
 class ExportError(Exception):
     """The export could not be written; anything half-written was removed."""
+
+
+# --- choosing --------------------------------------------------------------------------
+
+
+def select_entries(entries: Sequence[Entry], zone: tzinfo, *, ids: Collection[str] | None = None,
+                   since: date | None = None, until: date | None = None) -> list[Entry]:
+    """The entries to export, oldest first (reads like a diary); shared by the app and CLI.
+
+    `since` and `until` are local dates in `zone`, both inclusive. `ids` None means any
+    entry; an empty collection picks none.
+    """
+    chosen = [
+        e for e in entries
+        if (ids is None or e.id in ids)
+        and (since is None or e.created_at.astimezone(zone).date() >= since)
+        and (until is None or e.created_at.astimezone(zone).date() <= until)
+    ]
+    chosen.sort(key=lambda e: (e.created_at, e.id))
+    return chosen
 
 
 # --- rendering -------------------------------------------------------------------------

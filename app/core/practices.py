@@ -17,6 +17,10 @@ from typing import TYPE_CHECKING, NamedTuple
 if TYPE_CHECKING:
     from app.core.practice_loader import PracticeFileError
 
+#: Me Space: the five-minute practice that the tray, the reminders, the own voice and the
+#: self-test single out by name.
+ME_SPACE_ID = "me-space"
+
 
 class Who(StrEnum):
     """Who takes part; the library filters on this."""
@@ -135,6 +139,19 @@ class Practice(NamedTuple):
     def total_seconds(self) -> int:
         """Sum of the steps, equal to minutes * 60 once validated."""
         return sum(step.seconds for step in self.steps)
+
+    @property
+    def step_starts(self) -> tuple[float, ...]:
+        """Each step's start, in seconds from the start of the practice (the planned times).
+
+        The player keeps its narration on these, and a recorded own voice is laid out on them.
+        """
+        starts: list[float] = []
+        total = 0.0
+        for step in self.steps:
+            starts.append(total)
+            total += step.seconds
+        return tuple(starts)
 
 
 def format_duration(seconds: int) -> str:

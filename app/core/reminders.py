@@ -593,6 +593,14 @@ def journal_due_on(journal: JournalReminder, day: date) -> bool:
     return weeks % journal.every_weeks == 0
 
 
+def check_nation(nation: str | None) -> str:
+    """`nation` if it is a key of NATIONS; else ValueError "nation: expected one of ..."."""
+    if nation is None or nation not in NATIONS:
+        got = "nothing" if nation is None else repr(nation)
+        raise ValueError(f"nation: expected one of {', '.join(NATIONS)}, got {got}")
+    return nation
+
+
 class BankHolidaySource(Protocol):
     """Where the bank-holiday dates come from.
 
@@ -611,9 +619,7 @@ class HolidaysPackage:
 
     def dates(self, nation: str, year: int) -> Mapping[date, str]:
         """The package's table for one nation and year (date -> name)."""
-        subdiv = NATIONS.get(nation)
-        if subdiv is None:
-            raise ValueError(f"nation: expected one of {', '.join(NATIONS)}, got {nation!r}")
+        subdiv = NATIONS[check_nation(nation)]
         import holidays  # every country's tables: loaded only when a date is asked about
 
         table = holidays.country_holidays("GB", subdiv=subdiv, years=year)
@@ -791,4 +797,29 @@ def next_protected_break(
         for start, end in spans:
             if end.timestamp() > t:
                 return start, end
+    return None
+
+
+def next_journal_reminder(
+    rules: ReminderRules, now: datetime, days: DayFilter | None = None
+) -> datetime | None:
+    """When the journal reminder is next due after `now` (None: off, or none within a year).
+
+    Looks at the journal rule alone, so a reminder every 30 weeks is found however many
+    breaks come first.
+    """
+    journal = rules.journal
+    if not journal.enabled:
+        return None
+    days = days if days is not None else DayFilter(rules)
+    zone = rules.zone
+    t = now.timestamp()
+    for n, day in enumerate(_days_from(now.astimezone(zone).date())):
+        if n > HORIZON_DAYS:
+            break
+        if days.skipped(day) or not journal_due_on(journal, day):
+            continue
+        due = local_instant(day, journal.at, zone)
+        if due.timestamp() > t:
+            return due
     return None

@@ -53,11 +53,9 @@ def split_sentences(text: str) -> tuple[str, ...]:
 def script_lines(practice: Practice) -> tuple[ScriptLine, ...]:
     """Every line to record, in order: the sentences of each step's prompt."""
     lines: list[ScriptLine] = []
-    start = 0
-    for index, step in enumerate(practice.steps):
+    for index, (step, start) in enumerate(zip(practice.steps, practice.step_starts, strict=True)):
         for sentence in split_sentences(step.prompt):
-            lines.append(ScriptLine(len(lines) + 1, index, step.title, float(start), sentence))
-        start += step.seconds
+            lines.append(ScriptLine(len(lines) + 1, index, step.title, start, sentence))
     return tuple(lines)
 
 
@@ -93,11 +91,8 @@ def lay_out(
 
 def overrun_steps(placed: Sequence[PlacedLine], practice: Practice) -> tuple[str, ...]:
     """Titles of the steps whose recorded lines end after the step itself ends."""
-    ends: list[float] = []
-    total = 0
-    for step in practice.steps:
-        total += step.seconds
-        ends.append(float(total))
+    ends = [start + step.seconds
+            for start, step in zip(practice.step_starts, practice.steps, strict=True)]
     late = {p.line.step_index for p in placed if p.end > ends[p.line.step_index] + 1e-9}
     return tuple(practice.steps[i].title for i in sorted(late))
 

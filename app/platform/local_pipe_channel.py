@@ -13,7 +13,12 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
-from app.platform.unix_socket_channel import ACK, MAX_LINE_BYTES, PROBE_MS  # one protocol
+from app.platform.unix_socket_channel import (  # one protocol
+    ACK,
+    PROBE_MS,
+    LineTooLong,
+    gather_line,
+)
 
 log = logging.getLogger(__name__)
 
@@ -81,15 +86,14 @@ class LocalPipeServer(QObject):
             buffer = bytearray()
 
             def read(client: QLocalSocket = client, buffer: bytearray = buffer) -> None:
-                buffer.extend(bytes(client.readAll().data()))
-                if b"\n" not in buffer:
-                    if len(buffer) > MAX_LINE_BYTES:
-                        log.warning("single instance: dropped a client whose line ran past "
-                                    "%d bytes", MAX_LINE_BYTES)
-                        client.abort()
+                try:
+                    line = gather_line(buffer, bytes(client.readAll().data()))
+                except LineTooLong:
+                    client.abort()
+                    return
+                if line is None:
                     return
                 client.readyRead.disconnect(read)  # answered: whatever follows is ignored
-                line = bytes(buffer).split(b"\n", 1)[0].decode("utf-8", "replace").strip()
                 client.write(ACK)
                 client.flush()
                 client.disconnectFromServer()

@@ -151,18 +151,12 @@ class DBusNotifier(QObject):
         self._tokens: dict[int, str] = {}  # notification id -> token
         self._serial = 1_000_000  # our own serials, clear of jeepney's counter
         self._errors_logged: set[str] = set()
-        self.server = ""
         from jeepney import MatchRule, message_bus
 
         rule = MatchRule(type="signal", interface=INTERFACE, path=OBJECT_PATH)
         self._call(message_bus.AddMatch(rule))
         self._watch = QSocketNotifier(connection.sock.fileno(), QSocketNotifier.Type.Read, self)
         self._watch.activated.connect(self._read)
-
-    @property
-    def pending_ids(self) -> dict[int, str]:
-        """Notification ids the server gave, with the token each belongs to."""
-        return dict(self._tokens)
 
     def notify(self, note: Note) -> None:
         """Send Notify; the id comes back later in the reply."""
@@ -291,11 +285,13 @@ def open_dbus_notifier(bus: str = "SESSION", icon: str = "") -> DBusNotifier:
         bus_daemon = DBusAddress("/org/freedesktop/DBus", bus_name="org.freedesktop.DBus",
                                  interface="org.freedesktop.DBus")
         names: set[str] = set()
-        for method in ("ListNames", "ListActivatableNames"):
+        for method in ("ListNames", "ListActivatableNames"):  # running, else started on call
             reply = conn.send_and_get_reply(new_method_call(bus_daemon, method),
                                             timeout=BUS_TIMEOUT)
             if reply.header.message_type == MessageType.method_return:
                 names.update(reply.body[0])
+            if SERVICE in names:
+                break
         if SERVICE not in names:
             raise NotifierUnavailable("no notification service on the session D-Bus")
     except (OSError, TimeoutError, NotifierUnavailable) as exc:

@@ -13,7 +13,6 @@ import re
 import sys
 import tempfile
 from collections.abc import Callable, Mapping
-from pathlib import Path
 from typing import TextIO
 
 from app import APP_SLUG, HOME_ENV_VAR
@@ -94,9 +93,11 @@ def qt_import_problem(exc: ImportError) -> str:
 
 
 def prepare_data_folders(paths: AppPaths) -> None:
-    """Create the data folders and prove each one takes a file, or raise StartupProblem."""
-    for folder in (paths.config_dir, paths.data_dir, paths.cache_dir, paths.log_dir,
-                   paths.state_dir):
+    """Create the data folders owner-only (as AppPaths.ensure) and prove each takes a file.
+
+    Raises StartupProblem with one line naming the folder.
+    """
+    for folder in paths:  # AppPaths is the tuple of its folders
         try:
             folder.mkdir(parents=True, exist_ok=True, mode=0o700)
             with tempfile.TemporaryFile(dir=folder):
@@ -106,11 +107,11 @@ def prepare_data_folders(paths: AppPaths) -> None:
                 f"data folder {folder} is not writable ({exc.strerror or exc}); choose "
                 f"another with --data-dir DIR or {HOME_ENV_VAR}"
             ) from None
-    try:
-        paths.ensure()  # owner-only permissions on top
-    except OSError as exc:
-        where = Path(exc.filename) if exc.filename else paths.data_dir
-        raise StartupProblem(f"data folder {where}: {exc.strerror or exc}") from None
+        if os.name == "posix":
+            try:
+                folder.chmod(0o700)  # journal text lives here
+            except OSError as exc:
+                raise StartupProblem(f"data folder {folder}: {exc.strerror or exc}") from None
 
 
 def install_fatal_handler(stream: TextIO | None = None,

@@ -41,6 +41,25 @@ PROBE_MS: Final = 300
 SOCKET_MODE: Final = 0o600
 
 
+class LineTooLong(ValueError):
+    """A client sent more than MAX_LINE_BYTES without a newline (already logged)."""
+
+
+def gather_line(buffer: bytearray, chunk: bytes) -> str | None:
+    """Add `chunk` to `buffer`; the first line, decoded and stripped, once it is whole.
+
+    None while the newline has not come yet. Both channels frame their commands this way.
+    """
+    buffer.extend(chunk)
+    if b"\n" not in buffer:
+        if len(buffer) > MAX_LINE_BYTES:
+            log.warning("single instance: dropped a client whose line ran past %d bytes",
+                        MAX_LINE_BYTES)
+            raise LineTooLong
+        return None
+    return bytes(buffer).split(b"\n", 1)[0].decode("utf-8", "replace").strip()
+
+
 def temp_dir() -> str:
     """Qt's QDir.tempPath() on Unix: $TMPDIR if set and not empty, else /tmp; made clean.
 
@@ -134,14 +153,13 @@ class _Connection(QObject):
         if not chunk:  # hung up before a whole line (a probe does this)
             self.close()
             return
-        self._buffer += chunk
-        if b"\n" not in self._buffer:
-            if len(self._buffer) > MAX_LINE_BYTES:
-                log.warning("single instance: dropped a client whose line ran past %d bytes",
-                            MAX_LINE_BYTES)
-                self.close()
+        try:
+            line = gather_line(self._buffer, chunk)
+        except LineTooLong:
+            self.close()
             return
-        line = bytes(self._buffer).split(b"\n", 1)[0].decode("utf-8", "replace").strip()
+        if line is None:
+            return
         with contextlib.suppress(OSError):  # the client left: its command still counts
             self._conn.send(ACK)  # three bytes into an empty buffer: never blocks
         self.close()

@@ -28,7 +28,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Final
 
-from app.core.reminders import NATIONS, BankHolidaySource, HolidaysPackage
+from app.core.reminders import NATIONS, BankHolidaySource, HolidaysPackage, check_nation
 from app.storage.atomic_file import write_atomic
 
 log = logging.getLogger(__name__)
@@ -153,8 +153,7 @@ class CachedBankHolidays:
 
     def dates(self, nation: str, year: int) -> Mapping[date, str]:
         """The bank holidays of `nation` in `year`, from the file or, once, from a child."""
-        if nation not in NATIONS:
-            raise ValueError(f"nation: expected one of {', '.join(NATIONS)}, got {nation!r}")
+        check_nation(nation)
         known = self._load()
         found = known.get((nation, year))
         if found is None:

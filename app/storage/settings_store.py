@@ -14,6 +14,7 @@ from typing import NamedTuple
 
 from app.core.settings import Settings, SettingsError, settings_from_dict, settings_to_dict
 from app.storage.atomic_file import write_atomic
+from app.storage.set_aside import set_aside
 
 log = logging.getLogger(__name__)
 
@@ -31,28 +32,32 @@ class SettingsStore:
     def __init__(self, path: Path) -> None:
         self.path = path
 
+    def read(self) -> Settings | None:
+        """The file's settings, or None when there is no file; touches nothing.
+
+        Raises OSError or UnicodeDecodeError (cannot read it), json.JSONDecodeError (not
+        JSON) or SettingsError (a field, or the top level, is not what was expected).
+        """
+        if not self.path.exists():
+            return None
+        data = json.loads(self.path.read_text(encoding="utf-8"))
+        if not isinstance(data, dict):
+            raise SettingsError("(file): expected a JSON object at the top level")
+        return settings_from_dict(data)
+
     def load(self, stamp: datetime) -> LoadedSettings:
         """Read the file; on any problem keep a copy of it aside and use the defaults."""
-        if not self.path.exists():
-            return LoadedSettings(Settings())
         try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-            if not isinstance(data, dict):
-                raise SettingsError("(file): expected a JSON object at the top level")
-            return LoadedSettings(settings_from_dict(data))
+            settings = self.read()
         except (OSError, UnicodeDecodeError, json.JSONDecodeError, SettingsError) as exc:
-            kept = self._set_aside(stamp)
+            kept = set_aside(self.path, stamp)
             detail = str(exc).splitlines()[0]
             message = f"{self.path}: {detail}; using the defaults, the file is kept as {kept.name}"
             log.warning("settings file unreadable: %s", message)
             return LoadedSettings(Settings(), message)
+        return LoadedSettings(Settings() if settings is None else settings)
 
     def save(self, settings: Settings) -> None:
         """Write atomically; the previous file stays whole if this fails."""
         text = json.dumps(settings_to_dict(settings), indent=2, sort_keys=True)
         write_atomic(self.path, (text + "\n").encode("utf-8"))
-
-    def _set_aside(self, stamp: datetime) -> Path:
-        kept = self.path.with_name(f"{self.path.name}.broken-{stamp:%Y%m%d-%H%M%S}")
-        self.path.replace(kept)
-        return kept

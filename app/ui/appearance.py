@@ -58,7 +58,7 @@ def relative_luminance(colour: QColor) -> float:
 
 def over(colour: QColor, background: QColor) -> QColor:
     """What a translucent colour looks like drawn on `background` (placeholder text is)."""
-    return _mix(background, colour, colour.alphaF())
+    return mix(background, colour, colour.alphaF())
 
 
 def contrast_ratio(foreground: QColor, background: QColor) -> float:
@@ -68,7 +68,7 @@ def contrast_ratio(foreground: QColor, background: QColor) -> float:
     return (lighter + 0.05) / (darker + 0.05)
 
 
-def _mix(start: QColor, end: QColor, amount: float) -> QColor:
+def mix(start: QColor, end: QColor, amount: float) -> QColor:
     """`amount` of the way from start to end (opaque)."""
     return QColor.fromRgbF(*(a + (b - a) * amount for a, b in (
         (start.redF(), end.redF()), (start.greenF(), end.greenF()),
@@ -85,7 +85,7 @@ def _towards_contrast(colour: QColor, against: tuple[QColor, ...], ratio: float)
                        >= min(contrast_ratio(white, c) for c in against)) else white
     start = over(colour, against[0])
     for step in range(_MIX_STEPS + 1):
-        moved = _mix(start, target, step / _MIX_STEPS)
+        moved = mix(start, target, step / _MIX_STEPS)
         if all(contrast_ratio(moved, c) >= ratio for c in against):
             return moved
     return target
@@ -123,11 +123,13 @@ def contrast_fixes(palette: QPalette) -> QPalette:
 
 
 def accessible_palette(palette: QPalette) -> QPalette:
-    """The palette with its text pairs brought up to WCAG AA."""
-    fixed = QPalette(palette)
-    for group, role, colour in _needed_changes(palette):
-        fixed.setColor(group, _role(role), colour)
-    return fixed
+    """The palette with its text pairs brought up to WCAG AA.
+
+    With nothing to fix, a copy: `resolve` from an empty set of fixes would clear the
+    resolve mask, and Qt would then take the palette as "not set".
+    """
+    fixes = contrast_fixes(palette)
+    return fixes.resolve(palette) if fixes.resolveMask() else QPalette(palette)
 
 
 def focus_ring_colour(palette: QPalette) -> QColor:
@@ -153,7 +155,7 @@ def control_outline(palette: QPalette) -> QColor:
     window, base = palette.color(_role("Window")), palette.color(_role("Base"))
     text = palette.color(_role("WindowText"))
     for step in range(_MIX_STEPS + 1):
-        colour = _mix(window, text, step / _MIX_STEPS)
+        colour = mix(window, text, step / _MIX_STEPS)
         if min(contrast_ratio(colour, window),
                contrast_ratio(colour, base)) >= NON_TEXT_CONTRAST + _HEADROOM:
             return colour
@@ -202,13 +204,9 @@ def apply_appearance(
 
     At start-up "follow the system" needs no colour scheme call: Qt already follows, and
     skipping it spares building Qt's enum namespace before the window shows. The outlined
-    check boxes and the focus ring come after the first paint (`install_accessible_style`;
-    the library's first screen has neither check boxes nor focus yet).
+    check boxes and the focus ring come after the first paint (`install_accessible_style`,
+    from `Companion.start_desktop`, which runs before any setting can be changed).
     """
-    if not at_start:
-        from app.ui.accessible_style import install_accessible_style
-
-        install_accessible_style(app)
     if at_start and appearance is Appearance.SYSTEM:
         _meet_text_contrast(app)
         return
@@ -222,6 +220,16 @@ def apply_appearance(
         app.setPalette(dark_palette())
     else:
         app.setPalette(light_palette(app))
+
+
+def scaled_font(base: QFont, factor: float) -> QFont:
+    """A copy of `base` `factor` times larger, whether it is sized in points or pixels."""
+    font = QFont(base)
+    if base.pointSizeF() > 0:
+        font.setPointSizeF(base.pointSizeF() * factor)
+    elif base.pixelSize() > 0:
+        font.setPixelSize(round(base.pixelSize() * factor))
+    return font
 
 
 def apply_text_scale(app: QApplication, base: QFont, scale: float) -> None:

@@ -35,7 +35,6 @@ if TYPE_CHECKING:  # these load when first needed (the window: not at all in the
 
     from app.core.reminders import BankHolidaySource
     from app.platform.autostart import Autostart
-    from app.platform.notifications import Notifier
     from app.ui.desktop_integration import DesktopIntegration
     from app.ui.idle_restart import IdleRestart
     from app.ui.main_window import MainWindow
@@ -51,7 +50,7 @@ class Companion:
 
     def __init__(
         self, app: QApplication, paths: AppPaths, resources: Resources,
-        clock: Clock | None = None, *, notifier: Notifier | None = None,
+        clock: Clock | None = None, *,
         instance: SingleInstance | None = None, autostart: Autostart | None = None,
         relaunch_options: Sequence[str] = (), idle_restart_seconds: float | None = None,
     ) -> None:
@@ -87,7 +86,6 @@ class Companion:
         self._window: MainWindow | None = None  # built on first use; never, while in the tray
         self.icon_file = str(resources.resource("icons/compassion-companion.svg"))
         self._icon: QIcon | None = None  # read when first needed: after the first paint
-        self._notifier = notifier
         self._bank_holidays: BankHolidaySource | None = None
         self.instance = instance
         self.desktop: DesktopIntegration | None = None
@@ -212,9 +210,8 @@ class Companion:
 
             self.desktop = DesktopIntegration(
                 self.app, lambda: self.window, self.library.practices, self.settings,
-                self.paths, self.clock, self.icon, self.open_practice, notifier=self._notifier,
-                instance=self.instance, icon_file=self.icon_file,
-                bank_holidays=self.bank_holidays())
+                self.paths, self.clock, self.icon, self.open_practice, instance=self.instance,
+                icon_file=self.icon_file, bank_holidays=self.bank_holidays())
             if self._window is not None:
                 self.desktop.attach_window(self._window)
         return self.desktop
@@ -247,9 +244,9 @@ class Companion:
         from app.ui.idle_restart import AFTER_REMINDER_SECONDS, RESTART_AFTER_SECONDS, IdleRestart
 
         def command() -> list[str]:
-            from app.platform.autostart import current_launch_command
+            from app.platform.autostart import login_command
 
-            return [*current_launch_command(), *self._relaunch_options, "--tray"]
+            return [*login_command(), *self._relaunch_options]  # this app, into the tray
 
         def pause() -> None:
             desktop.reminders.stop()  # stops and saves: the copy reads the state

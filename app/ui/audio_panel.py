@@ -7,8 +7,6 @@ and resume belong to the whole session, so that button only asks the player view
 
 from __future__ import annotations
 
-from bisect import bisect_right
-
 from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, QRect, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QKeyEvent, QPainter, QPalette
 from PySide6.QtWidgets import (
@@ -29,6 +27,7 @@ from PySide6.QtWidgets import (
 from app.audio.audio_player import AudioPlayer
 from app.core.captions import Captions
 from app.core.time_text import position_text
+from app.ui.appearance import mix, scaled_font
 
 SKIP_SECONDS = 10.0
 CAPTION_SCALE = 1.5
@@ -93,14 +92,8 @@ def fits(rect: QRect, height: int) -> bool:
 
 def past_colour(palette: QPalette) -> QColor:
     """The text colour blended towards the background: dimmer, yet kept well readable."""
-    text = palette.color(QPalette.ColorRole.WindowText)
-    back = palette.color(QPalette.ColorRole.Window)
-    share = PAST_TEXT_SHARE
-    return QColor.fromRgbF(
-        text.redF() * share + back.redF() * (1 - share),
-        text.greenF() * share + back.greenF() * (1 - share),
-        text.blueF() * share + back.blueF() * (1 - share),
-    )
+    return mix(palette.color(QPalette.ColorRole.Window),
+               palette.color(QPalette.ColorRole.WindowText), PAST_TEXT_SHARE)
 
 
 class AudioPanel(QFrame):
@@ -121,14 +114,12 @@ class AudioPanel(QFrame):
         self.setAccessibleName("Guided audio")
         self._audio = audio
         self._captions = captions
-        self._starts = [cue.start for cue in captions.cues] if captions is not None else []
         self._current: int | None = None
         self._caption_now = False  # False: a past cue or the waiting line, shown dimmed
-        self._looked = False  # the caption's colour and slant not set yet
         self._caption_points: float | None = None  # None: the normal size from the app font
         self._notices: list[str] = []
         self._build()
-        self._apply_fonts()
+        self._apply_caption_look()  # the waiting line's look, before any caption shows
         self.set_live(False)
         self.update_position()
 
@@ -212,18 +203,19 @@ class AudioPanel(QFrame):
         button.setToolTip(description)
         return button
 
-    def _apply_fonts(self) -> None:
-        """The caption is large, relative to the app's font so the text size setting carries."""
-        base = self.font()
-        font = QFont(base)
+    def _caption_font(self) -> QFont:
+        """Large, relative to the app's font so the text size setting carries."""
         if self._caption_points is not None:
+            font = QFont(self.font())
             font.setPointSizeF(self._caption_points)
-        elif base.pointSizeF() > 0:
-            font.setPointSizeF(base.pointSizeF() * CAPTION_SCALE)
-        elif base.pixelSize() > 0:
-            font.setPixelSize(round(base.pixelSize() * CAPTION_SCALE))
+        else:
+            font = scaled_font(self.font(), CAPTION_SCALE)
         font.setItalic(not self._caption_now)  # past or waiting: italic as well as dimmer
-        self.caption_label.setFont(font)
+        return font
+
+    def _apply_fonts(self) -> None:
+        """The caption's size and the transcript's bold line follow the app's font."""
+        self.caption_label.setFont(self._caption_font())
         self._mark(self._current, force=True)
 
     def _apply_caption_look(self) -> None:
@@ -232,7 +224,7 @@ class AudioPanel(QFrame):
         if not self._caption_now:
             palette.setColor(QPalette.ColorRole.WindowText, past_colour(self.palette()))
         self.caption_label.setPalette(palette)
-        self._apply_fonts()
+        self.caption_label.setFont(self._caption_font())
 
     def set_caption_points(self, points: float | None) -> None:
         """A room-sized caption for the full-screen view; None brings back the normal size."""
@@ -304,8 +296,8 @@ class AudioPanel(QFrame):
         if index is not None:
             self._show_caption(self._captions.cues[index].text, NOW_DESCRIPTION)
         else:  # between cues: the last words stay, dimmed, until the next; never a blank gap
-            last = bisect_right(self._starts, position) - 1
-            if last >= 0:
+            last = self._captions.last_started(position)
+            if last is not None:
                 self._show_caption(self._captions.cues[last].text, PAST_DESCRIPTION)
             else:
                 self._show_caption(WAITING_TEXT, WAITING_DESCRIPTION)
@@ -318,9 +310,8 @@ class AudioPanel(QFrame):
         if self.caption_label.accessibleDescription() != description:
             self.caption_label.setAccessibleDescription(description)
             now = description == NOW_DESCRIPTION
-            if now != self._caption_now or not self._looked:
+            if now != self._caption_now:
                 self._caption_now = now
-                self._looked = True
                 self._apply_caption_look()
 
     def _mark(self, index: int | None, force: bool = False) -> None:

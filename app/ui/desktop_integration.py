@@ -15,6 +15,7 @@ from PySide6.QtGui import QAction, QCloseEvent, QIcon
 from PySide6.QtWidgets import QApplication
 
 from app.core.clock import Clock
+from app.core.practices import ME_SPACE_ID
 from app.core.reminders import (
     BankHolidaySource,
     ReminderRuleError,
@@ -29,7 +30,7 @@ from app.platform.single_instance import SHOW, TRAY, SingleInstance
 from app.platform.sleep_watcher import SleepWatcher
 from app.ui.qt_scheduler import QtScheduler
 from app.ui.reminder_service import ReminderService
-from app.ui.tray import ME_SPACE_ID, CompanionTray
+from app.ui.tray import CompanionTray
 
 if TYPE_CHECKING:
     from app.core.practices import Practice
@@ -96,17 +97,15 @@ class DesktopIntegration(QObject):
         icon: QIcon,
         open_practice: Callable[[str], bool],
         *,
-        notifier: Notifier | None = None,
         instance: SingleInstance | None = None,
         icon_file: str = "",
         bank_holidays: BankHolidaySource | None = None,
     ) -> None:
         """`get_window` builds the window when first called (the app may start in the tray).
 
-        `notifier` replaces the automatic choice (tests pass a NullNotifier). `instance` is
-        closed on quit; its commands arrive through `on_command`. The window, once built,
-        is handed over with `attach_window`. `bank_holidays`: where the reminders get their
-        dates (the app's cache; the holidays package itself when None).
+        `instance` is closed on quit; its commands arrive through `on_command`. The window,
+        once built, is handed over with `attach_window`. `bank_holidays`: where the reminders
+        get their dates (the app's cache; the holidays package itself when None).
         """
         super().__init__(app)
         self.app = app
@@ -117,17 +116,15 @@ class DesktopIntegration(QObject):
         self._started = False
         self._said_no_tray = False
         self.tray = CompanionTray(icon, practices, self)
-        if notifier is None:
-            choice = choose_notifier(self.tray.icon, icon=icon_file)
-            notifier = choice.notifier
-            if choice.problem:
-                log.warning("notifications: %s", choice.problem)
-        self.notifier = notifier
-        log.info("notifications through: %s", notifier.name)
+        choice = choose_notifier(self.tray.icon, icon=icon_file)
+        if choice.problem:
+            log.warning("notifications: %s", choice.problem)
+        self.notifier: Notifier = choice.notifier
+        log.info("notifications through: %s", self.notifier.name)
         rules, self._rules_problem = rules_from_settings(settings)
         if self._rules_problem:
             log.warning("settings: %s", self._rules_problem)
-        self.reminders = ReminderService(rules, clock, QtScheduler(), notifier,
+        self.reminders = ReminderService(rules, clock, QtScheduler(), self.notifier,
                                          paths.state_dir / "reminders.json", self,
                                          holidays=bank_holidays)
         self.watcher = SleepWatcher(clock, parent=self)
@@ -168,10 +165,10 @@ class DesktopIntegration(QObject):
         if self._rules_problem:
             window.statusBar().showMessage(self._rules_problem, 30_000)
         # The journal locks when the machine sleeps: whoever opens the lid sees nothing.
-        lock_journal = getattr(window, "lock_journal", None)
-        if callable(lock_journal):
-            self.watcher.about_to_sleep.connect(lock_journal)
+        self.watcher.about_to_sleep.connect(window.lock_journal)
         window.settings_changed.connect(self.on_settings_changed)
+        # No Quit item yet where the window came before its menus (--tray on a desktop
+        # without a tray): its own Quit, closing the last window, quits there anyway.
         quit_action = getattr(window, "quit_action", None)
         if isinstance(quit_action, QAction):
             quit_action.triggered.disconnect()
@@ -227,22 +224,14 @@ class DesktopIntegration(QObject):
         self.show_window()
         self._open_practice(practice_id)
 
-    def _trigger(self, name: str, what: str) -> None:
-        window = self.show_window()
-        action = getattr(window, name, None)
-        if isinstance(action, QAction):
-            action.trigger()
-        else:
-            window.statusBar().showMessage(f"The {what} is not available in this version.",
-                                           10_000)
-
+    # The tray and the reminders start after the window's menus are filled, so these exist.
     def open_journal(self) -> None:
-        """The window's journal page, when the window has one."""
-        self._trigger("journal_action", "journal")
+        """The window's journal page (nothing happens where the journal has no file)."""
+        self.show_window().journal_action.trigger()
 
     def open_settings(self) -> None:
-        """The settings dialog, when the window has one."""
-        self._trigger("settings_action", "settings dialog")
+        """The settings dialog."""
+        self.show_window().settings_action.trigger()
 
     def on_command(self, command: str) -> None:
         """A second launch: "show" or "start PRACTICE_ID"."""

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from app.core.clock import Clock
 from app.core.journal import TEMPLATES, Entry, SearchIndex
+from app.core.time_text import day_text
 
 ENTRY_ID_ROLE = Qt.ItemDataRole.UserRole
 
@@ -42,8 +43,7 @@ def _pydate(day: QDate) -> date:
 
 def entry_row_text(entry: Entry, zone: tzinfo | None) -> str:
     """Two lines: the title, then the date and tags (the list shows no body text)."""
-    created = entry.created_at.astimezone(zone)
-    facts = f"{created:%a} {created.day} {created:%b %Y}"
+    facts = day_text(entry.created_at.astimezone(zone))
     if entry.tags:
         facts += " · " + ", ".join(f"#{t}" for t in entry.tags)
     return f"{entry.title or '(untitled)'}\n{facts}"
@@ -173,11 +173,6 @@ class JournalBrowser(QWidget):
         """Index a new or changed entry and show it."""
         self._index.add(entry)
         self.reload(select=entry.id)
-
-    def entry_deleted(self, entry_id: str) -> None:
-        """Forget a deleted entry."""
-        self._index.remove(entry_id)
-        self.reload()
 
     def reload(self, select: str | None = None) -> None:
         """Rebuild the tag list and calendar marks, then the list."""

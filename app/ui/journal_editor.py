@@ -9,7 +9,6 @@ disk refuses, the text stays in the editor and one line says what happened.
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime
 from typing import Final
 
 from PySide6.QtCore import Qt, Signal
@@ -39,6 +38,7 @@ from app.core.journal import (
     render_template,
     template_by_id,
 )
+from app.core.time_text import moment_text
 from app.storage.journal_repo import JournalRepository, RepositoryError
 
 AUTOSAVE_SECONDS: Final = 1.0
@@ -54,11 +54,6 @@ def parse_tags(text: str) -> tuple[str, ...]:
             seen.add(tag.casefold())
             tags.append(tag)
     return tuple(tags)
-
-
-def format_moment(moment: datetime) -> str:
-    """'Mon 3 Mar 2025, 09:30' in the entry's own zone."""
-    return f"{moment:%a} {moment.day} {moment:%b %Y, %H:%M}"
 
 
 class JournalEditor(QWidget):
@@ -217,6 +212,10 @@ class JournalEditor(QWidget):
         return not (self.title.text().strip() or self.body.toPlainText().strip()
                     or self.tags.text().strip())
 
+    def has_work_to_keep(self) -> bool:
+        """Unsaved changes other than a new entry still left empty."""
+        return self._unsaved and not (self._is_new and self.is_blank())
+
     def load(self, entry: Entry, *, is_new: bool, note: str = "") -> None:
         """Show `entry`; `note` explains where it came from (e.g. a restored draft)."""
         self._cancel_pending()
@@ -233,7 +232,6 @@ class JournalEditor(QWidget):
             self._loading = False
         self._unsaved = False
         self._draft_stale = False
-        self._update_preview()
         self._update_times(entry)
         self.status.setText(note)
 
@@ -298,7 +296,7 @@ class JournalEditor(QWidget):
             before = "\n\n" if cursor.positionInBlock() > 0 else "\n"
             cursor.insertText(before + text)
         if self._entry.template_id is None:
-            self._entry = _with_template(self._entry, template.id)
+            self._entry = replace(self._entry, template_id=template.id)
             self._changed()
         if not self.title.text().strip():
             self.title.setText(template.name)
@@ -324,11 +322,11 @@ class JournalEditor(QWidget):
 
     def _update_times(self, entry: Entry) -> None:
         if self._is_new:
-            self.times.setText(f"New entry, started {format_moment(entry.created_at)}")
+            self.times.setText(f"New entry, started {moment_text(entry.created_at)}")
         else:
             self.times.setText(
-                f"Created {format_moment(entry.created_at)} · "
-                f"edited {format_moment(entry.updated_at)}"
+                f"Created {moment_text(entry.created_at)} · "
+                f"edited {moment_text(entry.updated_at)}"
             )
 
     # ----- saving -----
@@ -342,7 +340,10 @@ class JournalEditor(QWidget):
         self.save_draft_now()
 
     def save_draft_now(self) -> bool:
-        """Write the encrypted draft if anything changed since the last one."""
+        """Write the encrypted draft if anything changed since the last one; stop the timer.
+
+        Also what keeps unsaved work when the page goes away (lock, quit, restore).
+        """
         self._cancel_pending()
         if not self._draft_stale:
             return True
@@ -397,16 +398,6 @@ class JournalEditor(QWidget):
             self._loading = False
         self._unsaved = False
         self._draft_stale = False
-
-    def shutdown(self) -> None:
-        """Keep a draft of unsaved work and stop the timer (lock, quit, page change)."""
-        if self._draft_stale:
-            self.save_draft_now()
-        self._cancel_pending()
-
-
-def _with_template(entry: Entry, template_id: str) -> Entry:
-    return replace(entry, template_id=template_id)
 
 
 def _first_line(exc: Exception) -> str:

@@ -6,7 +6,6 @@ PDF writer); this module only picks entries and hands them over.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from datetime import date, datetime, tzinfo
 from pathlib import Path
@@ -28,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.journal import Entry
-from app.core.journal_export import FILE_MODE, export_json, export_markdown
+from app.core.journal_export import export_json, export_markdown, select_entries
 from app.storage.backups import BackupInfo
 
 # (key, label) pairs; the key is what export_to() takes.
@@ -52,19 +51,12 @@ def pick_entries(entries: Sequence[Entry], scope: str, zone: tzinfo, *, entry_id
                  since: date | None, until: date | None) -> list[Entry]:
     """The entries a scope names, oldest first (as the command line orders them)."""
     if scope == "entry":
-        chosen = [e for e in entries if e.id == entry_id]
-    elif scope == "range":
-        chosen = [
-            e for e in entries
-            if (since is None or e.created_at.astimezone(zone).date() >= since)
-            and (until is None or e.created_at.astimezone(zone).date() <= until)
-        ]
-    elif scope == "all":
-        chosen = list(entries)
-    else:
-        raise ValueError(f"export scope {scope!r}: expected one of entry, range, all")
-    chosen.sort(key=lambda e: (e.created_at, e.id))
-    return chosen
+        return select_entries(entries, zone, ids=() if entry_id is None else (entry_id,))
+    if scope == "range":
+        return select_entries(entries, zone, since=since, until=until)
+    if scope == "all":
+        return select_entries(entries, zone)
+    raise ValueError(f"export scope {scope!r}: expected one of entry, range, all")
 
 
 def write_export(entries: Sequence[Entry], path: Path, fmt: str, now: datetime) -> Path:
@@ -76,17 +68,9 @@ def write_export(entries: Sequence[Entry], path: Path, fmt: str, now: datetime) 
             path = path.with_name(path.name + ".zip")
         return export_markdown(entries, path)
     if fmt == "pdf":
-        from app.ui.journal_pdf import save_journal_pdf
+        from app.ui.journal_pdf import export_journal_pdf
 
-        # Owner-only before Qt writes a byte, never over an existing file (as the CLI does).
-        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
-        os.close(os.open(path, flags, FILE_MODE))
-        try:
-            save_journal_pdf(entries, path, title="Journal")
-        except BaseException:
-            path.unlink(missing_ok=True)
-            raise
-        return path
+        return export_journal_pdf(entries, path)
     raise ValueError(f"export format {fmt!r}: expected one of md, zip, json, pdf")
 
 

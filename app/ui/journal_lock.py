@@ -11,7 +11,6 @@ import math
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QApplication,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -23,7 +22,7 @@ from PySide6.QtWidgets import (
 from app.core import crypto
 from app.core.clock import Cancellable, Clock, Scheduler
 from app.storage.journal_repo import JournalRepository, RepositoryError
-from app.ui.journal_setup import MIN_LENGTH, narrow_column, passphrase_hint
+from app.ui.journal_setup import MIN_LENGTH, narrow_column, passphrase_hint, wait_cursor
 from app.ui.page_heading import page_heading
 
 
@@ -154,7 +153,11 @@ class JournalLock(QWidget):
         if wait > 0:
             self._show_wait(wait)
             return False
-        ok = self._attempt_recovery() if self._recovery_mode else self._attempt_passphrase()
+        try:
+            ok = self._attempt_recovery() if self._recovery_mode else self._attempt_passphrase()
+        except (crypto.CryptoError, RepositoryError) as exc:  # damaged file, either route
+            self.message.setText(f"The journal could not be opened: {exc}")
+            return False
         if ok:
             self._throttle = self._throttle.succeeded()
             self.message.clear()
@@ -167,18 +170,13 @@ class JournalLock(QWidget):
         if not passphrase:
             self.message.setText("Type your passphrase first.")
             return False
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            self._repo.unlock(passphrase)
+            with wait_cursor():
+                self._repo.unlock(passphrase)
         except crypto.WrongPassphrase:
             self._failed("That passphrase is not the right one. Check Caps Lock and try again.")
             self.passphrase.selectAll()
             return False
-        except (crypto.CryptoError, RepositoryError) as exc:
-            self.message.setText(f"The journal could not be opened: {exc}")
-            return False
-        finally:
-            QApplication.restoreOverrideCursor()
         return True
 
     def _attempt_recovery(self) -> bool:
@@ -195,20 +193,15 @@ class JournalLock(QWidget):
         if new != again:
             self.message.setText("The two new passphrases are different. Type the same one twice.")
             return False
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            self._repo.reset_passphrase_with_recovery(self.recovery_key.text(), new)
+            with wait_cursor():
+                self._repo.reset_passphrase_with_recovery(self.recovery_key.text(), new)
         except crypto.InvalidRecoveryKey as exc:
             self.message.setText(str(exc))  # a typo: no penalty, the checksum caught it
             return False
         except crypto.WrongRecoveryKey:
             self._failed("That recovery key belongs to a different journal.")
             return False
-        except (crypto.CryptoError, RepositoryError) as exc:
-            self.message.setText(f"The journal could not be opened: {exc}")
-            return False
-        finally:
-            QApplication.restoreOverrideCursor()
         return True
 
     def _failed(self, text: str) -> None:

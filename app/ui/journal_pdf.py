@@ -8,6 +8,7 @@ tick alone), so the page can be copied onto the approved form or kept with a por
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -32,6 +33,7 @@ from PySide6.QtGui import (
 
 from app import APP_NAME
 from app.core.journal import Entry
+from app.core.journal_export import FILE_MODE
 from app.core.journal_templates import NMC, NO_IDENTIFIERS
 
 PDF_POINT_SIZE: Final = 11
@@ -220,3 +222,21 @@ def save_journal_pdf(entries: Sequence[Entry], path: Path, *, title: str = "Jour
     del writer  # the file is finished when the writer is destroyed
     if not path.is_file() or path.stat().st_size == 0:
         raise OSError(0, "the PDF writer produced no file", str(path))
+
+
+def export_journal_pdf(entries: Sequence[Entry], path: Path) -> Path:
+    """Export `entries` as a PDF at `path`: a new owner-only file, removed again on failure.
+
+    Shared by the export dialog and `journal export`, so both refuse an existing file and
+    never leave a readable or half-written PDF behind.
+    """
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    os.close(os.open(path, flags, FILE_MODE))  # owner-only before Qt writes a byte
+    if os.name == "posix":
+        path.chmod(FILE_MODE)  # whatever the umask said
+    try:
+        save_journal_pdf(entries, path, title="Journal")
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    return path

@@ -9,6 +9,8 @@ widgets and never shown again.
 from __future__ import annotations
 
 import string
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Final
 
@@ -87,6 +89,16 @@ def narrow_column(owner: QWidget) -> QVBoxLayout:
     inner = QVBoxLayout(column)
     inner.setContentsMargins(0, 0, 0, 0)
     return inner
+
+
+@contextmanager
+def wait_cursor() -> Iterator[None]:
+    """Show the busy cursor while the slow key derivation runs; restore it whatever happens."""
+    QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+    try:
+        yield
+    finally:
+        QApplication.restoreOverrideCursor()
 
 
 class ChoosePassphrase(QWidget):
@@ -331,14 +343,12 @@ class JournalSetup(QStackedWidget):
         return self._create(None)
 
     def _create(self, passphrase: str | None) -> bool:
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            recovery = self._repo.create_keyring(passphrase)
+            with wait_cursor():
+                recovery = self._repo.create_keyring(passphrase)
         except RepositoryError as exc:
             self.choose.message.setText(str(exc))
             return False
-        finally:
-            QApplication.restoreOverrideCursor()
         self.choose.clear()
         self.recovery.show_key(recovery)
         self.setCurrentWidget(self.recovery)

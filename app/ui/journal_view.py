@@ -30,12 +30,13 @@ from app.core.clock import Clock, Scheduler
 from app.core.journal import NEW_DRAFT, Draft, SearchIndex
 from app.core.journal_export import ExportError
 from app.core.settings import DEFAULT_JOURNAL_LOCK_MINUTES
+from app.core.time_text import moment_text
 from app.storage import backups
 from app.storage.db import DatabaseError
 from app.storage.journal_repo import JournalRepository, RepositoryError, open_journal
 from app.ui.idle_lock import IdleLock
 from app.ui.journal_browser import JournalBrowser
-from app.ui.journal_editor import JournalEditor, format_moment
+from app.ui.journal_editor import JournalEditor
 from app.ui.journal_export_dialog import (
     NOT_ENCRYPTED,
     ExportDialog,
@@ -105,8 +106,6 @@ class JournalView(QStackedWidget):
     """Owns the repository for the window's lifetime; `back_requested` returns to the library."""
 
     back_requested = Signal()
-    locked = Signal()
-    opened = Signal()
 
     def __init__(
         self,
@@ -234,8 +233,7 @@ class JournalView(QStackedWidget):
     def _setup_done(self) -> None:
         setup, self.setup = self.setup, None
         if setup is not None:
-            self.removeWidget(setup)
-            setup.deleteLater()
+            self._discard(setup)
         self._open()
 
     def _show_locked(self) -> None:
@@ -267,7 +265,8 @@ class JournalView(QStackedWidget):
         page.browser.open_requested.connect(self.open_entry)
         page.browser.new_requested.connect(self.new_entry)
         page.editor.saved.connect(page.browser.entry_saved)
-        page.lock_button.setVisible(not repo.is_passphrase_free())
+        passphrase_free = repo.is_passphrase_free()
+        page.lock_button.setVisible(not passphrase_free)
         self.open_page = page
         self.addWidget(page)
         self.setCurrentWidget(page)
@@ -277,16 +276,15 @@ class JournalView(QStackedWidget):
                 f"Notice: {damaged} entries could not be read and are not listed. "
                 "Run 'journal verify' for details; nothing has been deleted."
             )
-        if repo.is_passphrase_free():
+        if passphrase_free:
             notes.append("Notice: this journal has no passphrase; anyone using this account "
                          "can read it.")
         notes.append(self._restore_drafts(page))
         notes.append(self._daily_backup(repo))
         page.show_notice(" ".join(n for n in notes if n))
-        if not repo.is_passphrase_free():
+        if not passphrase_free:
             self.idle.arm()
         page.editor.body.setFocus()
-        self.opened.emit()
 
     def _restore_drafts(self, page: JournalOpenPage) -> str:
         """After a crash or a lock, put the newest unsaved draft back in the editor."""
@@ -306,7 +304,7 @@ class JournalView(QStackedWidget):
         return ""
 
     def _load_draft(self, page: JournalOpenPage, draft: Draft) -> None:
-        note = (f"Restored unsaved writing from {format_moment(draft.saved_at)}. "
+        note = (f"Restored unsaved writing from {moment_text(draft.saved_at)}. "
                 "Save to keep it as the entry.")
         page.editor.load(draft.entry, is_new=draft.is_new, note=note)
         page.editor.mark_unsaved()
@@ -352,7 +350,7 @@ class JournalView(QStackedWidget):
 
     def _leave_current(self, page: JournalOpenPage) -> bool:
         editor = page.editor
-        if not editor.has_unsaved_changes or (editor.is_new and editor.is_blank()):
+        if not editor.has_work_to_keep():
             if editor.is_new:
                 self._drop_new_draft()
             return True
@@ -373,24 +371,20 @@ class JournalView(QStackedWidget):
         self.idle.disarm()
         page, self.open_page = self.open_page, None
         if page is not None:
-            page.editor.shutdown()
+            page.editor.save_draft_now()
             page.editor.forget()
             page.browser.forget()
-            self.removeWidget(page)
-            page.hide()
-            page.setParent(None)  # out of the window now; deleted once this signal returns
-            page.deleteLater()
+            self._discard(page)
         self.index = None
         self.repo.lock()
         self._show_locked()
-        self.locked.emit()
 
     def close_journal(self) -> None:
         """On quit: keep unsaved work as a draft, lock, and close the database."""
         if self.repo is None:
             return
         if self.open_page is not None:
-            self.open_page.editor.shutdown()
+            self.open_page.editor.save_draft_now()
         self.idle.disarm()
         if self.lock_page is not None:
             self.lock_page.cancel_pending()
@@ -415,8 +409,7 @@ class JournalView(QStackedWidget):
         if page is None or repo is None:
             return False
         editor = page.editor
-        unsaved = editor.has_unsaved_changes and not (editor.is_new and editor.is_blank())
-        if unsaved and not editor.save():
+        if editor.has_work_to_keep() and not editor.save():
             page.show_notice("Notice: nothing was exported; the entry on screen could not "
                              "be saved first (see its status line).")
             return False
@@ -462,9 +455,7 @@ class JournalView(QStackedWidget):
         """Put `backup` in place of the journal (the current file kept aside), then reopen."""
         if self._backup_dir is None:
             return False
-        if self.open_page is not None:
-            self.open_page.editor.shutdown()  # unsaved writing kept as a draft in the old file
-        self.close_journal()
+        self.close_journal()  # unsaved writing kept as a draft in the old file
         self._drop_pages()
         try:
             kept = backups.restore(backup, self._db_path, self._clock)
@@ -501,15 +492,17 @@ class JournalView(QStackedWidget):
 
     def _drop_pages(self) -> None:
         """Remove the lock, set-up and open pages before the file is swapped underneath."""
-        self.idle.disarm()
         pages = [self.open_page, self.lock_page, self.setup]
         self.open_page = self.lock_page = self.setup = None
         self.index = None
         self.setCurrentWidget(self.problem_page)
         for page in pages:
-            if page is None:
-                continue
-            self.removeWidget(page)
-            page.hide()
-            page.setParent(None)
-            page.deleteLater()
+            if page is not None:
+                self._discard(page)
+
+    def _discard(self, page: QWidget) -> None:
+        """Take a page out of the window now; Qt deletes it once the current signal returns."""
+        self.removeWidget(page)
+        page.hide()
+        page.setParent(None)
+        page.deleteLater()

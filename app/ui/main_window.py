@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from app import APP_NAME, __version__
 from app.core.clock import Clock, SystemClock
-from app.core.practices import Practice
+from app.core.practices import ME_SPACE_ID, Practice
 from app.core.settings import Appearance, Settings, Voice
 from app.ui.library_view import LibraryView
 
@@ -108,7 +108,7 @@ class MainWindow(QMainWindow):
         self.history_view: HistoryView | None = None
         self._journal_path = journal_path
         self._voice_data_dir = voice_data_dir  # where own-voice recordings live (data_dir)
-        self._me_space_practice = next((p for p in practices if p.id == "me-space"), None)
+        self._me_space_practice = next((p for p in practices if p.id == ME_SPACE_ID), None)
         self.journal_view: JournalView | None = None  # opened on first Ctrl+J: fast start-up
         self.player: PlayerView | None = None
         self._player_scheduler: QtScheduler | None = None
@@ -398,7 +398,7 @@ class MainWindow(QMainWindow):
         from app.audio.narration import Narration, bundled_narration
 
         bundled = bundled_narration(practice, resources)
-        if (practice.id != "me-space" or self._settings.me_space_voice is not Voice.OWN
+        if (practice.id != ME_SPACE_ID or self._settings.me_space_voice is not Voice.OWN
                 or self._voice_data_dir is None):
             return bundled
         from app.audio.own_voice import own_voice_files

@@ -72,6 +72,7 @@ from app.core.session import (
     Snapshot,
 )
 from app.core.time_text import countdown_text, remaining_text
+from app.ui.appearance import scaled_font
 from app.ui.audio_panel import AudioPanel
 
 log = logging.getLogger(__name__)
@@ -153,7 +154,7 @@ class PlayerView(QWidget):
         self._last_step: int | None = None
         self._end_faded = False
         self._shown_notice: str | None = None
-        self._step_offsets = _step_offsets(practice)
+        self._step_offsets = practice.step_starts
         self._voice: AudioPlayer | None = None  # the narration's player, once loaded
         self.audio_panel: AudioPanel | None = None
         self._has_notes = any(step.facilitator_notes for step in practice.steps)
@@ -937,12 +938,8 @@ class PlayerView(QWidget):
 
 
 def _scaled(base: QFont, factor: float, bold: bool = False) -> QFont:
-    """A copy of `base` `factor` times larger, whether it is sized in points or pixels."""
-    font = QFont(base)
-    if base.pointSizeF() > 0:
-        font.setPointSizeF(base.pointSizeF() * factor)
-    elif base.pixelSize() > 0:
-        font.setPixelSize(round(base.pixelSize() * factor))
+    """A copy of `base` `factor` times larger (points or pixels), bold if asked or already."""
+    font = scaled_font(base, factor)
     font.setBold(bold or base.bold())
     return font
 
@@ -960,16 +957,6 @@ def _shortcut_actions(bar: QWidget) -> list[QAction]:
             if not action.shortcut().isEmpty() and action not in found:
                 found.append(action)
     return found
-
-
-def _step_offsets(practice: Practice) -> tuple[float, ...]:
-    """Each step's start in the recording: the narration follows the planned step times."""
-    offsets: list[float] = []
-    total = 0.0
-    for step in practice.steps:
-        offsets.append(total)
-        total += max(0, step.seconds)
-    return tuple(offsets)
 
 
 def _silence(*players: AudioPlayer | None) -> None:

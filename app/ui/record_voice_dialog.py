@@ -25,10 +25,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.audio.own_voice import OwnVoiceError, assemble, line_path, line_seconds, own_voice_files
+from app.audio.own_voice import OwnVoiceError, assemble, line_path, line_seconds
 from app.audio.recorder import LineRecorder, RecorderError
 from app.core.practices import Practice
 from app.core.voice_script import ScriptLine, lay_out, overrun_steps, script_lines
+from app.ui.appearance import scaled_font
 
 log = logging.getLogger(__name__)
 POLL_MS = 150  # display only: the recorder counts real samples, not this timer
@@ -61,6 +62,9 @@ class RecordVoiceDialog(QDialog):
         self._lines: tuple[ScriptLine, ...] = script_lines(practice)
         self._index = 0
         self._problem = ""
+        # Take lengths kept only while a take records or plays: nothing on disk changes
+        # until Stop, so the 150 ms ticks need not open every take again.
+        self._lengths: dict[int, float | None] = {}
         self._build()
         self._poll = QTimer(self)
         self._poll.setInterval(POLL_MS)
@@ -150,12 +154,7 @@ class RecordVoiceDialog(QDialog):
     def _apply_fonts(self) -> None:
         """Large type relative to the dialog's own font, so the app's text scale carries."""
         base = self.font()
-        line_font = QFont(base)
-        if base.pointSizeF() > 0:
-            line_font.setPointSizeF(base.pointSizeF() * LINE_SCALE)
-        elif base.pixelSize() > 0:
-            line_font.setPixelSize(round(base.pixelSize() * LINE_SCALE))
-        self.line_label.setFont(line_font)
+        self.line_label.setFont(scaled_font(base, LINE_SCALE))
         bold = QFont(base)
         bold.setBold(True)
         self.progress_label.setFont(bold)
@@ -188,7 +187,12 @@ class RecordVoiceDialog(QDialog):
 
     def take_seconds(self, line: ScriptLine | None = None) -> float | None:
         """Length of the line's take, or None when it has not been recorded."""
-        return line_seconds(self.take_path(line))
+        if not any(self._busy()):
+            return line_seconds(self.take_path(line))
+        number = (line or self.current).number
+        if number not in self._lengths:
+            self._lengths[number] = line_seconds(self.take_path(line))
+        return self._lengths[number]
 
     def recorded_count(self) -> int:
         """How many lines have a take."""
@@ -205,6 +209,7 @@ class RecordVoiceDialog(QDialog):
         recording, playing = self._busy()
         if not (recording or playing):
             self._poll.stop()
+            self._lengths.clear()  # idle: read the takes afresh, whoever changed them
         line = self.current
         count = len(self._lines)
         taken = self.take_seconds()
@@ -325,26 +330,23 @@ class RecordVoiceDialog(QDialog):
         if any(self._busy()):
             return None
         try:
-            _audio, _captions, placed = assemble(self._data_dir, self._practice)
+            audio, captions, placed = assemble(self._data_dir, self._practice)
         except (OwnVoiceError, OSError) as exc:
             self._fail(exc)
-            return None
-        files = own_voice_files(self._data_dir, self._practice.id)
-        if files is None:
-            self._fail(OwnVoiceError("the joined recording could not be read back; try again"))
             return None
         late = overrun_steps(placed, self._practice)
         if late:
             log.info("own voice runs past the end of %d step(s)", len(late))
         log.info("own voice assembled for %s", self._practice.id)
-        self.voice_chosen.emit(*files)
+        self.voice_chosen.emit(audio, captions)
         self.accept()
-        return files
+        return audio, captions
 
     def _fail(self, error: Exception) -> None:
         message = str(error).splitlines()[0] if str(error) else type(error).__name__
         log.warning("own voice: %s", message)
         self._problem = message
+        self._lengths.clear()
         self.refresh()
 
     # ----- closing -----

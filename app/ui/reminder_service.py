@@ -1,8 +1,8 @@
 """The Qt side of the reminders: runs the engine on the event loop and talks to the person.
 
-It owns a ReminderEngine on a QtScheduler whose waits are capped at a minute (the engine
-caps its own waits too; the cap here holds whatever the engine asks), keeps the engine's
-state in one JSON file written atomically (so "never twice" survives a restart),
+It owns a ReminderEngine on a QtScheduler (the engine waits at most a minute between
+checks), keeps the engine's state in one JSON file written atomically, once per check that
+fired something (so "never twice" survives a restart),
 recomputes on wake and on clock changes, and turns each fired reminder into a
 notification whose buttons come back here: snooze 10 minutes, skip today, start Me Space.
 
@@ -43,39 +43,35 @@ from app.platform.notifications import (
     Notifier,
 )
 from app.storage.atomic_file import write_atomic
+from app.storage.set_aside import set_aside
 
 log = logging.getLogger(__name__)
 
-MAX_WAIT_SECONDS: Final = 60.0
 SNOOZE_MINUTES: Final = 10
 #: Fired reminders kept so a late button press still finds its reminder.
 KEEP_FIRED: Final = 20
 
 
-class CappedScheduler:
-    """Wraps a scheduler: no wait longer than `cap` seconds, and a hook after each callback.
+class TickScheduler:
+    """Wraps a scheduler: runs a hook after each callback, even one that raised.
 
-    Firing early is harmless: the engine re-reads the wall clock and re-arms.
+    The service saves there, once per check, what the check fired.
     """
 
-    def __init__(self, inner: Scheduler, cap: float = MAX_WAIT_SECONDS,
-                 after: Callable[[], None] | None = None) -> None:
+    def __init__(self, inner: Scheduler, after: Callable[[], None]) -> None:
         self._inner = inner
-        self._cap = cap
         self._after = after
-        self.last_wait: float | None = None
 
     def call_later(self, seconds: float, callback: Callable[[], None]) -> Cancellable:
-        """Like the inner scheduler, at most `cap` seconds ahead."""
-        wait = min(self._cap, max(0.0, seconds))
-        self.last_wait = wait
+        """Like the inner scheduler, with the hook after `callback`."""
 
         def run() -> None:
-            callback()
-            if self._after is not None:
+            try:
+                callback()
+            finally:
                 self._after()
 
-        return self._inner.call_later(wait, run)
+        return self._inner.call_later(seconds, run)
 
 
 def _hhmm(when: datetime) -> str:
@@ -168,7 +164,8 @@ class ReminderService(QObject):
         self._notifier = notifier
         self._state_file = state_file
         self._recent: dict[str, Occurrence] = {}
-        self.scheduler = CappedScheduler(scheduler, MAX_WAIT_SECONDS, after=self._after_tick)
+        self._dirty = False  # something fired and is not saved yet
+        self.scheduler = TickScheduler(scheduler, after=self._after_tick)
         self.engine = ReminderEngine(rules, clock, self.scheduler, self._on_fire,
                                      holidays=holidays)
         self._load_state()
@@ -249,6 +246,7 @@ class ReminderService(QObject):
 
     def save(self) -> None:
         """Write the engine state atomically; a failure is logged, the app goes on."""
+        self._dirty = False
         text = json.dumps(self.engine.state_to_dict(), indent=1, sort_keys=True)
         try:
             write_atomic(self._state_file, (text + "\n").encode("utf-8"))
@@ -273,10 +271,8 @@ class ReminderService(QObject):
             self._set_aside(str(exc))
 
     def _set_aside(self, why: str) -> None:
-        stamp = self._clock.now().strftime("%Y%m%d-%H%M%S")
-        kept = self._state_file.with_name(f"{self._state_file.name}.broken-{stamp}")
         try:
-            self._state_file.replace(kept)
+            kept = set_aside(self._state_file, self._clock.now())
         except OSError:
             kept = self._state_file
         log.warning("%s: %s; reminders start afresh, the file is kept as %s",
@@ -291,10 +287,12 @@ class ReminderService(QObject):
         note = note_for(occ, self._clock.now())
         log.info("reminder fired: %s (%s)", occ.key, note.summary)
         self._notifier.notify(note)
-        self.save()
+        self._dirty = True  # saved once the check is over: by _after_tick or _changed
         self.fired.emit(occ)
 
     def _after_tick(self) -> None:
+        if self._dirty:
+            self.save()
         self._update_tooltip()
 
     def _changed(self) -> None:

@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from itertools import pairwise
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 from PySide6.QtCore import QDate, QEvent, QPoint, QRect, QSize, QTime, Signal
 from PySide6.QtCore import Qt as QtNs
@@ -53,7 +53,6 @@ from PySide6.QtWidgets import (
 
 from app.core.clock import Clock, SystemClock
 from app.core.reminders import (
-    JOURNAL_RULE,
     MAX_EVERY_WEEKS,
     MAX_HEADS_UP_MINUTES,
     NATIONS,
@@ -63,7 +62,7 @@ from app.core.reminders import (
     ReminderRuleError,
     ReminderRules,
     default_rules,
-    next_occurrences,
+    next_journal_reminder,
     next_protected_break,
     rules_from_dict,
     rules_to_dict,
@@ -77,6 +76,7 @@ from app.core.settings import (
     Settings,
     Voice,
 )
+from app.core.time_text import day_text
 
 DAY_SHORT: Final = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 DAY_LONG: Final = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -381,6 +381,9 @@ class LeaveRow(QFrame):
         return {"start": _iso(self.start.date()), "end": _iso(self.end.date())}
 
 
+_Row = TypeVar("_Row", WindowRow, LeaveRow)
+
+
 def _left(widget: QWidget) -> QHBoxLayout:
     row = QHBoxLayout()
     row.addWidget(widget)
@@ -545,14 +548,31 @@ class SettingsDialog(QDialog):
         parsed = dict(raw)
         parsed["start"] = time.fromisoformat(str(raw["start"]))
         parsed["end"] = time.fromisoformat(str(raw["end"]))
-        row = WindowRow(parsed, self.breaks_content)
+        return self._append_row(WindowRow(parsed, self.breaks_content), self.window_rows,
+                                self.window_list, self.remove_window)
+
+    def _append_row(self, row: _Row, rows: list[_Row], layout: QVBoxLayout,
+                    on_remove: Callable[[_Row], None]) -> _Row:
+        """A break or leave row at the end of its list, numbered and watched."""
         row.changed.connect(self._on_rules_edited)
-        row.remove_requested.connect(self.remove_window)
-        self.window_list.addWidget(row)
+        row.remove_requested.connect(on_remove)
+        layout.addWidget(row)
         row.show()  # now, not at the layout's next pass: focus and Tab must reach it at once
-        self.window_rows.append(row)
-        row.set_number(len(self.window_rows))
+        rows.append(row)
+        row.set_number(len(rows))
         return row
+
+    def _remove_row(self, row: _Row, rows: list[_Row], layout: QVBoxLayout,
+                    add_button: QPushButton) -> None:
+        """Take a row off its list, renumber the rest; focus goes to the list's Add button."""
+        rows.remove(row)
+        layout.removeWidget(row)
+        row.deleteLater()
+        for number, other in enumerate(rows, start=1):
+            other.set_number(number)
+        self._order_tabs()
+        add_button.setFocus(QtNs.FocusReason.OtherFocusReason)
+        self._on_rules_edited()
 
     def add_window(self) -> WindowRow:
         """A new break, weekdays 12:00–13:00, with a name not used yet; focus goes to it."""
@@ -572,14 +592,7 @@ class SettingsDialog(QDialog):
 
     def remove_window(self, row: WindowRow) -> None:
         """Take a break off the list; focus goes to the Add button."""
-        self.window_rows.remove(row)
-        self.window_list.removeWidget(row)
-        row.deleteLater()
-        for number, other in enumerate(self.window_rows, start=1):
-            other.set_number(number)
-        self._order_tabs()
-        self.add_window_button.setFocus(QtNs.FocusReason.OtherFocusReason)
-        self._on_rules_edited()
+        self._remove_row(row, self.window_rows, self.window_list, self.add_window_button)
 
     def _journal_reminder_page(self, rules: ReminderRules) -> QWidget:
         j = rules.journal
@@ -658,14 +671,8 @@ class SettingsDialog(QDialog):
         return page
 
     def _append_leave(self, first: date, last: date) -> LeaveRow:
-        row = LeaveRow(first, last, self.leave_content)
-        row.changed.connect(self._on_rules_edited)
-        row.remove_requested.connect(self.remove_leave)
-        self.leave_list.addWidget(row)
-        row.show()  # now, not at the layout's next pass: focus and Tab must reach it at once
-        self.leave_rows.append(row)
-        row.set_number(len(self.leave_rows))
-        return row
+        return self._append_row(LeaveRow(first, last, self.leave_content), self.leave_rows,
+                                self.leave_list, self.remove_leave)
 
     def add_leave(self) -> LeaveRow:
         """A week of leave from today; focus goes to its first day."""
@@ -678,14 +685,7 @@ class SettingsDialog(QDialog):
 
     def remove_leave(self, row: LeaveRow) -> None:
         """Take a stretch of leave off the list; focus goes to the Add button."""
-        self.leave_rows.remove(row)
-        self.leave_list.removeWidget(row)
-        row.deleteLater()
-        for number, other in enumerate(self.leave_rows, start=1):
-            other.set_number(number)
-        self._order_tabs()
-        self.add_leave_button.setFocus(QtNs.FocusReason.OtherFocusReason)
-        self._on_rules_edited()
+        self._remove_row(row, self.leave_rows, self.leave_list, self.add_leave_button)
 
     def _bank_holidays_page(self, rules: ReminderRules) -> QWidget:
         b = rules.bank_holidays
@@ -723,7 +723,7 @@ class SettingsDialog(QDialog):
             day = today + timedelta(days=n)
             name = filt.bank_holiday(day)
             if name is not None:
-                found.append(f"{day:%a} {day.day} {day:%b %Y}: {name}")
+                found.append(f"{day_text(day)}: {name}")
             if len(found) == HOLIDAYS_SHOWN:
                 break
         self.holidays_upcoming.setText("\n".join(["Coming up:", *found]) if found else "")
@@ -1069,12 +1069,10 @@ class SettingsDialog(QDialog):
         days = DayFilter(rules, self._holidays)
         span = next_protected_break(rules, now, days)
         self.preview.setText(describe_next_break(span, now, rules.zone))
-        journal = next((o for o in next_occurrences(rules, now, limit=200, days=days)
-                        if o.rule == JOURNAL_RULE), None)
+        journal = next_journal_reminder(rules, now, days)
         self.journal_next.setText(
-            f"Next journal reminder: {journal.due:%a} {journal.due.day} {journal.due:%b %Y} "
-            f"at {journal.due:%H:%M}." if journal is not None else
-            "No journal reminder in the coming weeks.")
+            f"Next journal reminder: {day_text(journal)} at {journal:%H:%M}."
+            if journal is not None else "No journal reminder in the coming weeks.")
 
 
 def describe_next_break(
@@ -1092,18 +1090,6 @@ def describe_next_break(
     elif start.date() == local_now.date() + timedelta(days=1):
         day = "tomorrow"
     else:
-        day = f"{start:%a} {start.day} {start:%b}"
+        day = day_text(start, year=False)
     return f"Next protected break: {day}, {start:%H:%M}–{end:%H:%M} ({zone.key})."
-
-
-def open_settings(
-    settings: Settings, on_applied: Callable[[Settings], None], *, clock: Clock | None = None,
-    parent: QWidget | None = None,
-) -> SettingsDialog:
-    """Show a Settings window that deletes itself when closed."""
-    dialog = SettingsDialog(settings, clock=clock, parent=parent)
-    dialog.setAttribute(QtNs.WidgetAttribute.WA_DeleteOnClose)
-    dialog.settings_applied.connect(on_applied)
-    dialog.show()
-    return dialog
 

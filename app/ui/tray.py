@@ -20,8 +20,6 @@ from app.core.practices import Practice
 
 log = logging.getLogger(__name__)
 
-ME_SPACE_ID = "me-space"
-
 
 class CompanionTray(QObject):
     """Tray icon + menu; `available` says whether the icon could be shown."""

@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject
 
+from app.storage.atomic_file import write_atomic
+
 if TYPE_CHECKING:
     from app.ui.main_window import MainWindow
 
@@ -68,8 +70,6 @@ def save_window_state(window: MainWindow, path: Path) -> bool:
                                         newline=False).decode("ascii"),
         "practice": practice.id if practice is not None else "",
     }
-    from app.storage.atomic_file import write_atomic  # tempfile: not at start-up
-
     try:
         write_atomic(path, json.dumps(state, indent=1).encode("utf-8"))
     except OSError as exc:

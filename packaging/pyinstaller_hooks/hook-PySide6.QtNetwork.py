@@ -1,9 +1,7 @@
 # PyInstaller's own hook for PySide6.QtNetwork, minus the plugins qt_trim.py lists, and
-# without its collect_qtnetwork_files() (the OpenSSL libraries QtNetwork loads for TLS):
-# the app uses QtNetwork only for QLocalServer, a local socket, and opens no connection.
-from PyInstaller.utils.hooks.qt import add_qt6_dependencies
-from qt_trim import trim
+# without its collect_qtnetwork_files() (the OpenSSL libraries QtNetwork loads for TLS).
+# Only the Windows bundle has QtNetwork (the spec excludes it elsewhere), for the
+# single-instance channel: a named pipe through QLocalServer, which opens no connection.
+from qt_trim import qt_hook
 
-hiddenimports, binaries, datas = add_qt6_dependencies(__file__)
-binaries = trim(binaries)
-datas = trim(datas)
+hiddenimports, binaries, datas = qt_hook(__file__)

@@ -1,7 +1,8 @@
 """What the bundle leaves out of Qt: plugins and translations the app never loads.
 
-Used by the hook-PySide6.*.py files beside it (so the libraries those plugins link, such as
-GTK's cairo and pango, are never analysed or collected) and by the spec as a last filter.
+Used by the hook-PySide6.*.py files beside it, through `qt_hook` (so the libraries those
+plugins link, such as GTK's cairo and pango, are never analysed or collected), and by the
+spec as a last filter.
 Patterns match the "/"-separated destination path inside the bundle.
 """
 
@@ -48,3 +49,16 @@ def trim(entries: list[tuple[str, str]]) -> list[tuple[str, str]]:
 
     return [(src, dest) for src, dest in entries
             if not dropped(f"{dest}/{PurePath(src).name}")]
+
+
+def qt_hook(hook_file: str) -> tuple[list[str], list[tuple[str, str]], list[tuple[str, str]]]:
+    """PyInstaller's own hook for the PySide6 module `hook_file` is named for, trimmed.
+
+    Returns its (hiddenimports, binaries, datas) minus the dropped plugins and translations.
+    """
+    from PyInstaller.utils.hooks.qt import (  # type: ignore[import-untyped]  # only in a build
+        add_qt6_dependencies,
+    )
+
+    hiddenimports, binaries, datas = add_qt6_dependencies(hook_file)
+    return hiddenimports, trim(binaries), trim(datas)

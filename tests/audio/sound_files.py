@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import array
 import math
+import sys
 import wave
 from collections.abc import Sequence
 from pathlib import Path
@@ -32,6 +33,20 @@ def write_wav(path: Path, segments: Sequence[tuple[float, float]]) -> Path:
         out.setframerate(RATE)
         out.writeframes(samples.tobytes())
     return path
+
+
+def samples_of(data: bytes) -> array.array[int]:
+    """Native 16-bit samples from little-endian PCM bytes (a trailing odd byte dropped)."""
+    samples = array.array("h")
+    samples.frombytes(data[: len(data) // 2 * 2])
+    if sys.byteorder == "big":
+        samples.byteswap()
+    return samples
+
+
+def rms(samples: Sequence[int]) -> float:
+    """Root-mean-square level of `samples`; 0.0 for none."""
+    return math.sqrt(sum(v * v for v in samples) / len(samples)) if samples else 0.0
 
 
 def write_vtt(path: Path, cues: Sequence[tuple[float, float, str]], extra: str = "") -> Path:

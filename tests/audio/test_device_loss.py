@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 
+from app.audio.pygame_player import OUTPUT_LOST
 from app.core.captions import load_captions
 from tests.audio.device_loss_probe import CLOCK_ON, PLAYING_FROM
 
@@ -28,10 +29,6 @@ pytestmark = pytest.mark.integration
 REPO = Path(__file__).resolve().parents[2]
 PROBE_DEADLINE = 120.0  # seconds before a hung probe is killed (a passing run takes ~2 s)
 SINK = "companion_test"
-LOST_NOTICE = (
-    "The sound output went away (unplugged, switched off or its sound server stopped); "
-    "the practice carries on in silence."
-)
 
 
 @dataclass
@@ -125,7 +122,7 @@ def test_a_lost_sound_output_is_noticed_and_the_captions_carry_on(pulse, lose, w
             probe.wait()
     assert probe.returncode == 0, errors.read_text()[-2000:]
     after = json.loads(out.strip().splitlines()[-1])
-    assert after["notices"] == [LOST_NOTICE]
+    assert after["notices"] == [OUTPUT_LOST]
     assert after["silent"] and after["state"] == "playing", "the session goes on in silence"
     assert after["session"] == "RUNNING"
     if when == "playing":  # (pygame's paused position counts only what was mixed)

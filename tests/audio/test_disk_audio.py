@@ -26,7 +26,7 @@ from app.audio.narration import bundled_narration
 from app.core.captions import load_captions
 from app.core.practice_loader import load_library
 from app.platform.resources import Resources
-from tests.audio.sound_files import AMPLITUDE, write_wav
+from tests.audio.sound_files import AMPLITUDE, rms, samples_of, write_wav
 
 REPO = Path(__file__).resolve().parents[2]
 FORMAT = [44_100, -16, 2]  # what PygameAudioPlayer opens: 44.1 kHz, signed 16-bit, stereo
@@ -64,14 +64,12 @@ def _cases() -> list[Any]:
     return cases
 
 
-def _rms(samples: array.array[int], start: int, end: int) -> float:
-    window = samples[max(0, start):max(0, end)]
-    return math.sqrt(sum(v * v for v in window) / len(window)) if window else 0.0
+def _window(samples: array.array[int], start: int, end: int) -> array.array[int]:
+    return samples[max(0, start):max(0, end)]
 
 
 def _peak(samples: array.array[int], start: int, end: int) -> int:
-    window = samples[max(0, start):max(0, end)]
-    return int(max((abs(v) for v in window), default=0))
+    return int(max((abs(v) for v in _window(samples, start, end)), default=0))
 
 
 @pytest.mark.parametrize("case", _cases())
@@ -88,17 +86,14 @@ def test_narration_sound_pause_silence_and_fade(case: Case, tmp_path):
     assert done.returncode == 0, done.stderr[-2000:]
     marks = json.loads(done.stdout.strip().splitlines()[-1])
     assert marks["format"] == FORMAT
-    samples = array.array("h")
-    samples.frombytes(raw.read_bytes()[: marks["end"] // 4 * 4])
-    if sys.byteorder == "big":
-        samples.byteswap()
+    samples = samples_of(raw.read_bytes()[: marks["end"] // 4 * 4])
     per_second = FORMAT[0] * FORMAT[2]  # samples (both channels) per second
     settle = int(SETTLE * per_second)
 
     def at(mark: str) -> int:
         return int(marks[mark]) // 2
 
-    playing = _rms(samples, at("play") + settle, at("pause"))
+    playing = rms(_window(samples, at("play") + settle, at("pause")))
     assert playing > (0.8 * AMPLITUDE / math.sqrt(2)) * 0.9 if not case.speech else playing > 200
     assert _peak(samples, at("pause") + settle, at("resume")) <= SILENT_PEAK, "paused is silent"
     assert _peak(samples, at("stopped") + settle, at("end")) <= SILENT_PEAK, "silent after fade"
@@ -115,7 +110,7 @@ def test_narration_sound_pause_silence_and_fade(case: Case, tmp_path):
     assert early > 3 * late, (early, late)
     if not case.speech:  # a steady tone shows the whole envelope: it only ever goes down
         quarter = per_second // 4
-        envelope = [_rms(samples, fade_start + i, fade_start + i + quarter)
+        envelope = [rms(_window(samples, fade_start + i, fade_start + i + quarter))
                     for i in range(0, fade_len - quarter, quarter)]
         assert all(b <= a * 1.05 for a, b in itertools.pairwise(envelope)), envelope
         assert envelope[0] > 4 * envelope[-1]

@@ -34,6 +34,7 @@ from app.audio.recorder import SAMPLE_RATE, RecorderError, read_wav, wav_bytes
 from app.core.captions import load_captions
 from app.core.practice_loader import load_practice_file
 from app.core.voice_script import PAUSE_SECONDS, script_lines
+from tests.audio.sound_files import rms, samples_of
 
 REPO = Path(__file__).resolve().parents[2]
 TONE_HZ = 440.0
@@ -73,18 +74,6 @@ def tone(seconds: float, hz: float = TONE_HZ, peak: int = TONE_PEAK,
     if sys.byteorder == "big":
         samples.byteswap()
     return samples.tobytes()
-
-
-def samples_of(data: bytes) -> array.array[int]:
-    samples = array.array("h")
-    samples.frombytes(data[: len(data) // 2 * 2])
-    if sys.byteorder == "big":
-        samples.byteswap()
-    return samples
-
-
-def rms(samples) -> float:
-    return math.sqrt(sum(v * v for v in samples) / len(samples)) if samples else 0.0
 
 
 def frequency(samples, rate: int = SAMPLE_RATE) -> float:

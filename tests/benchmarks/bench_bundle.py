@@ -9,6 +9,7 @@ with PyInstaller's defaults. Target (issue 6): the folder under 90 MiB.
 
 from __future__ import annotations
 
+import importlib
 import os
 import statistics
 import subprocess
@@ -18,40 +19,36 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "packaging"))  # build-time modules, not a package
 
-from app import APP_SLUG, __version__  # noqa: E402
-from tests.benchmarks.bench_startup import time_until_shown  # noqa: E402
+from app import APP_SLUG  # noqa: E402
+from tests.benchmarks.bench_startup import bench_env, summary, time_until_shown  # noqa: E402
+
+make_dist = importlib.import_module("make_dist")
 
 RUNS = int(os.environ.get("BENCH_RUNS", "7"))
 TARGET_MIB = 90
 MIB = 1024 * 1024
-DIST = REPO / "dist"
-BUNDLE = DIST / APP_SLUG / APP_SLUG
-BASELINE = DIST / "bare-window" / "bare-window"
+BUNDLE = make_dist.DIST / APP_SLUG / APP_SLUG
+BASELINE = make_dist.DIST / "bare-window" / "bare-window"
 
 
 def folder_mib(folder: Path) -> float:
-    files = (p for p in folder.rglob("*") if p.is_file() and not p.is_symlink())
-    return sum(p.stat().st_size for p in files) / MIB
+    size: int = make_dist.folder_size(folder)
+    return size / MIB
 
 
 def ensure_built() -> None:
-    make_dist = [sys.executable, str(REPO / "packaging" / "make_dist.py")]
+    build = [sys.executable, str(REPO / "packaging" / "make_dist.py")]
     if not BUNDLE.exists():
-        subprocess.run(make_dist, check=True, cwd=REPO)
+        subprocess.run(build, check=True, cwd=REPO)
     if not BASELINE.exists():
-        subprocess.run([*make_dist, "--baseline"], check=True, cwd=REPO)
-
-
-def summary(name: str, times: list[float]) -> str:
-    return (f"{name}: median {statistics.median(times) * 1000:.0f} ms "
-            f"(min {min(times) * 1000:.0f}, max {max(times) * 1000:.0f})")
+        subprocess.run([*build, "--baseline"], check=True, cwd=REPO)
 
 
 def main() -> int:
     ensure_built()
-    env = dict(os.environ)
-    env.setdefault("QT_QPA_PLATFORM", "xcb" if env.get("DISPLAY") else "offscreen")
+    env = bench_env()
     commands = {
         "bundle": [str(BUNDLE), "--exit-when-shown"],
         "source": [sys.executable, "-m", "app", "--exit-when-shown"],
@@ -73,8 +70,8 @@ def main() -> int:
           f"bundle/baseline bundle: {bundle_ms / statistics.median(times['baseline bundle']):.2f}x")
     folder = folder_mib(BUNDLE.parent)
     baseline = folder_mib(BASELINE.parent)
-    tarballs = sorted(DIST.glob(f"{APP_SLUG}-{__version__}-linux-*.tar.gz"))
-    tar_mib = tarballs[-1].stat().st_size / MIB if tarballs else float("nan")
+    tar: Path = make_dist.tarball_path()
+    tar_mib = tar.stat().st_size / MIB if tar.exists() else float("nan")
     print(f"bundle folder: {folder:.1f} MiB (target under {TARGET_MIB} MiB: "
           f"{'met' if folder < TARGET_MIB else 'NOT met'}), tarball: {tar_mib:.1f} MiB")
     print(f"baseline bare-window folder (PyInstaller defaults): {baseline:.1f} MiB; "

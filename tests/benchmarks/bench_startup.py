@@ -20,17 +20,7 @@ REPO = Path(__file__).resolve().parents[2]
 RUNS = int(os.environ.get("BENCH_RUNS", "9"))
 TARGET = 1.5
 
-BARE = """
-import sys
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QMainWindow
-app = QApplication(sys.argv)
-window = QMainWindow()
-window.resize(1100, 720)
-window.show()
-QTimer.singleShot(0, lambda: (print("shown", flush=True), app.quit()))
-app.exec()
-"""
+BARE = REPO / "packaging" / "bare_window.py"  # also the bundle baseline's script
 
 
 def time_until_shown(command: list[str], env: dict[str, str]) -> float:
@@ -48,19 +38,29 @@ def time_until_shown(command: list[str], env: dict[str, str]) -> float:
     return elapsed
 
 
-def main() -> int:
+def bench_env() -> dict[str, str]:
+    """The children's environment, and the app compiled as a person's copy of it is."""
     env = dict(os.environ)
     env.setdefault("QT_QPA_PLATFORM", "xcb" if env.get("DISPLAY") else "offscreen")
     # Time what a person runs: an installed wheel and the bundle carry compiled bytecode,
     # so the app's modules are compiled first and the children may use (and keep) it.
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     compileall.compile_dir(REPO / "app", quiet=1)
+    return env
+
+
+def summary(name: str, times: list[float]) -> str:
+    """One line: the median, min and max of `times` in ms."""
+    return (f"{name}: median {statistics.median(times) * 1000:.0f} ms "
+            f"(min {min(times) * 1000:.0f}, max {max(times) * 1000:.0f})")
+
+
+def main() -> int:
+    env = bench_env()
     with tempfile.TemporaryDirectory() as tmp:
-        bare = Path(tmp) / "bare_window.py"
-        bare.write_text(BARE)
         env["COMPASSION_COMPANION_HOME"] = str(Path(tmp) / "home")
         app_cmd = [sys.executable, "-m", "app", "--exit-when-shown"]
-        bare_cmd = [sys.executable, str(bare)]
+        bare_cmd = [sys.executable, str(BARE), "--exit-when-shown"]
         time_until_shown(app_cmd, env)  # warm the file cache for both, untimed
         time_until_shown(bare_cmd, env)
         app_times: list[float] = []
@@ -68,18 +68,13 @@ def main() -> int:
         for _ in range(RUNS):
             bare_times.append(time_until_shown(bare_cmd, env))
             app_times.append(time_until_shown(app_cmd, env))
-    app_median = statistics.median(app_times)
-    bare_median = statistics.median(bare_times)
-    ratio = app_median / bare_median
+    ratio = statistics.median(app_times) / statistics.median(bare_times)
     print(f"platform: {env['QT_QPA_PLATFORM']}, runs: {RUNS} each, alternating")
-    print(f"bare PySide6 window: median {bare_median * 1000:.0f} ms "
-          f"(min {min(bare_times) * 1000:.0f}, max {max(bare_times) * 1000:.0f})")
-    print(f"Compassion Companion: median {app_median * 1000:.0f} ms "
-          f"(min {min(app_times) * 1000:.0f}, max {max(app_times) * 1000:.0f})")
+    print(summary("bare PySide6 window", bare_times))
+    print(summary("Compassion Companion", app_times))
     print(f"ratio app/bare: {ratio:.2f}x (target at most {TARGET}x): "
           f"{'met' if ratio <= TARGET else 'NOT met'}")
     return 0
-
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -14,7 +14,7 @@ The app is measured in each state it can be in:
 - closed, restarted lean: the same with the default delay; the copy with --tray that
   took over is measured; the minute straight after the close is also read once a second
   (the app, then its copy), so the short stretch before the restart is seen too;
-- started with `--tray` (as at login), when `python -m app --help` lists that option.
+- started with `--tray` (as at login).
 The last two are how the app idles in the tray for the day.
 Run with `make bench`; IDLE_SECONDS shortens the idle wait and LEAN_AFTER_SECONDS the
 delay before the lean restart, for a quick look.
@@ -35,9 +35,10 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 
+from app import APP_NAME  # noqa: E402  (the main window's title)
+from tests.tray_log import LEAN_COPY_TOOK_OVER  # noqa: E402
 from tests.x11_close import close_like_a_window_manager  # noqa: E402
 
-APP_NAME = "Compassion Companion"  # the main window's title
 IDLE_SECONDS = float(os.environ.get("IDLE_SECONDS", "60"))
 SETTLE_SECONDS = 8.0
 LEAN_AFTER = os.environ.get("LEAN_AFTER_SECONDS")  # None: the app's own delay
@@ -89,7 +90,7 @@ def visible_main_windows(env: dict[str, str], pid: int) -> list[int]:
 def taken_over_by(log_file: Path) -> int | None:
     """The lean copy's process id once the app that started it has logged the hand-over."""
     text = log_file.read_text(encoding="utf-8") if log_file.exists() else ""
-    found = re.search(r"the lean copy \(pid (\d+)\) has taken over", text)
+    found = LEAN_COPY_TOOK_OVER.search(text)
     return int(found.group(1)) if found else None
 
 
@@ -126,18 +127,10 @@ def first_minute(log_file: Path, app_pid: int, bare_pid: int,
     return ratios, took_over
 
 
-def has_tray_option() -> bool:
-    """Whether this version of the app can start straight into the tray."""
-    shown = subprocess.run([sys.executable, "-m", "app", "--help"], cwd=REPO,
-                           capture_output=True, text=True, timeout=60, check=False)
-    return "--tray" in shown.stdout
-
-
 def main() -> int:
     for tool in ("Xvfb", "dbus-daemon", "trayer", "xdotool", "xwininfo"):
         if shutil.which(tool) is None:
             raise SystemExit(f"bench_tray_idle: {tool} is missing (apt-get install it)")
-    tray_option = has_tray_option()
     procs: list[subprocess.Popen[bytes]] = []
     copies: list[int] = []  # the lean copies the app started itself
     with tempfile.TemporaryDirectory() as tmp_name:
@@ -168,9 +161,8 @@ def main() -> int:
             runs["bare"] = subprocess.Popen([sys.executable, str(bare_script)], env=env,
                                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             states = {"open": [], "closed": ["--idle-restart-after", "3600"],
-                      "lean": ["--idle-restart-after", LEAN_AFTER] if LEAN_AFTER else []}
-            if tray_option:
-                states["tray"] = ["--tray"]
+                      "lean": ["--idle-restart-after", LEAN_AFTER] if LEAN_AFTER else [],
+                      "tray": ["--tray"]}
             for state, extra in states.items():
                 runs[state] = subprocess.Popen(
                     [sys.executable, "-m", "app", "--data-dir", str(tmp / state), *extra],
@@ -225,8 +217,6 @@ def main() -> int:
     print(f"the first minute after closing, read once a second ({len(after_close)} readings): "
           f"mean {sum(after_close) / len(after_close):.2f}x, highest {max(after_close):.2f}x, "
           f"above {MEMORY_TARGET}x for {over} s")
-    if not tray_option:
-        print("(`python -m app --help` lists no --tray option: that state is not measured)")
     bare_rss = figures["bare"][0]
     for name, (rss, cpu) in figures.items():
         ratio = rss / bare_rss
@@ -237,8 +227,7 @@ def main() -> int:
               f"{verdict}")
     print(f"targets: memory at most {MEMORY_TARGET}x the bare script, "
           f"CPU under {CPU_TARGET} s per idle minute")
-    idle_states = [name for name in ("lean", "tray") if name in figures]
-    worst = max(figures[name][0] for name in idle_states) / bare_rss
+    worst = max(figures["lean"][0], figures["tray"][0]) / bare_rss
     print(f"idling in the tray (restarted lean, or started with --tray): at most {worst:.2f}x "
           f"({'met' if worst <= MEMORY_TARGET else 'NOT met'})")
     return 0

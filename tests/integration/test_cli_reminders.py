@@ -167,6 +167,22 @@ def test_broken_settings_json_and_bad_field_are_one_line(tmp_path):
     assert "Traceback" not in out.stderr
 
 
+def test_settings_not_an_object_or_not_json_keep_their_exact_words(tmp_path):
+    path = write_settings(tmp_path)
+    path.write_text("[1, 2]")
+    out = run("reminders", "list", data_dir=tmp_path)
+    assert out.returncode == 2
+    assert out.stderr.splitlines() == [
+        f"compassion-companion: {path}: (file): expected a JSON object at the top level"]
+    path.write_text('{"version": 3,\n oops}')
+    out = run("reminders", "next", data_dir=tmp_path)
+    assert out.returncode == 2
+    assert out.stderr.splitlines() == [
+        f"compassion-companion: {path}: (file): expected JSON, got an error at line 2 "
+        "column 2: Expecting property name enclosed in double quotes"]
+    assert sorted(p.name for p in path.parent.iterdir()) == ["settings.json"], "left in place"
+
+
 def test_unknown_time_zone_in_rules(tmp_path):
     write_settings(tmp_path, {"timezone": "Mars/Olympus"})
     out = run("reminders", "next", data_dir=tmp_path)

@@ -1,13 +1,11 @@
 """--self-test names what is broken: audio missing or undecodable, no audio declared.
 
-Runs the checks on a copy of the bundled content in a temporary folder, with a WAV file
-written here (pygame decodes it as it would the Ogg narration).
+Runs the checks on a copy of the bundled content in a temporary folder, each recording
+replaced by a short WAV written here (pygame decodes it as it would the Ogg narration).
 """
 
 from __future__ import annotations
 
-import shutil
-import wave
 from pathlib import Path
 
 import pytest
@@ -15,43 +13,15 @@ import pytest
 from app import selftest
 from app.core.practice_loader import load_library
 from app.platform.resources import Resources
-
-REPO = Path(__file__).resolve().parents[2]
+from tests.audio.sound_files import write_wav
 
 
 @pytest.fixture
-def content(tmp_path) -> Resources:
-    shutil.copytree(REPO / "practices", tmp_path / "practices")
-    shutil.copytree(REPO / "resources", tmp_path / "resources",
-                    ignore=shutil.ignore_patterns("screenshots"))
-    me_space = tmp_path / "practices" / "me-space.toml"
-    text = me_space.read_text()
-    if "[audio]" not in text:  # until the narration lands, declare a test one
-        text = text.replace("\n[[steps]]",
-                            '\n[audio]\nfile = "audio/test.wav"\ncaptions = "audio/test.vtt"\n'
-                            "\n[[steps]]", 1)
-        me_space.write_text(text)
-    resources = Resources(tmp_path)
-    for practice in load_library(resources.practices_dir).practices:
-        if practice.audio:
-            write_wav(resources.resource(practice.audio.file), seconds=1.5)
-            caption = resources.resource(practice.audio.captions)
-            caption.parent.mkdir(parents=True, exist_ok=True)
-            if not caption.exists():
-                caption.write_text("WEBVTT\n")
-    return resources
-
-
-def write_wav(path: Path, seconds: float) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.unlink(missing_ok=True)
-    with wave.open(str(path.with_suffix(".wav")), "wb") as out:
-        out.setnchannels(1)
-        out.setsampwidth(2)
-        out.setframerate(22_050)
-        out.writeframes(b"\x00\x10" * int(22_050 * seconds))
-    if path.suffix != ".wav":
-        path.with_suffix(".wav").rename(path)  # pygame sniffs the content, not the name
+def content(resources_copy: Resources) -> Resources:
+    for practice in load_library(resources_copy.practices_dir).practices:
+        if practice.audio:  # pygame sniffs the content, not the name
+            write_wav(resources_copy.resource(practice.audio.file), [(1.5, 0.5)])
+    return resources_copy
 
 
 def me_space_audio(resources: Resources) -> Path:

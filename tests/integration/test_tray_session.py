@@ -35,7 +35,8 @@ from typing import IO, TypeVar
 
 import pytest
 
-from app import HOME_ENV_VAR
+from app import APP_NAME, HOME_ENV_VAR
+from tests.tray_log import LEAN_COPY_TOOK_OVER, TRAY_ICON_GEOMETRY
 from tests.x11_close import close_like_a_window_manager
 
 pytestmark = pytest.mark.integration
@@ -45,6 +46,7 @@ TOOLS = ("Xvfb", "dbus-daemon", "trayer", "dunst", "dunstctl", "dbus-monitor", "
          "xdotool", "tail")
 SUMMARY = "Your protected break has started: Tray test"
 NOTIFICATIONS = "org.freedesktop.Notifications"
+MAIN_WINDOW = f"^{APP_NAME}$"  # the main window's title, for xdotool --name
 WAIT_SECONDS = 30.0
 T = TypeVar("T")
 
@@ -189,6 +191,12 @@ class Desktop:
             for label in ("Absolute upper-left X", "Absolute upper-left Y", "Width", "Height"))
         return x, y, width, height
 
+    def click_centre(self, geometry: tuple[int, int, int, int], button: str) -> None:
+        """Move the pointer to the middle of `geometry` (x, y, width, height) and click."""
+        x, y, width, height = geometry
+        self.run("xdotool", "mousemove", str(x + width // 2), str(y + height // 2))
+        self.run("xdotool", "click", button)
+
     def shot(self, name: str) -> None:
         folder = os.environ.get("CC_SHOTS_DIR")
         if folder and shutil.which("import"):
@@ -245,6 +253,13 @@ def notify_call(text: str) -> str | None:
     return text[call_start:answered] if answered >= 0 else None
 
 
+def tray_icon_geometry(log: LineWatch) -> tuple[int, int, int, int]:
+    """The icon's x, y, width and height, once the app has logged them."""
+    found = log.wait_for("the tray icon's geometry", TRAY_ICON_GEOMETRY.search)
+    x, y, width, height = (int(v) for v in found.groups())
+    return x, y, width, height
+
+
 @dataclass
 class RunningApp:
     """The app under test: its process, its log read line by line, how it was started."""
@@ -283,9 +298,8 @@ def test_tray_icon_menu_and_notification(desktop: Desktop, tmp_path: Path) -> No
     lunch_under_way(home)
     with app_running(desktop, home, "--data-dir", str(home)) as running:
         app, log, command, env = running.proc, running.log, running.command, running.env
-        geometry = log.wait_for("the tray icon's geometry", lambda text: re.search(
-            r"tray icon geometry: (-?\d+),(-?\d+) (\d+)x(\d+)", text))
-        x, y, width, height = (int(v) for v in geometry.groups())
+        icon = tray_icon_geometry(log)
+        x, y, width, height = icon
         assert width > 0 and height > 0
         assert "no system tray" not in log.text
 
@@ -312,8 +326,7 @@ def test_tray_icon_menu_and_notification(desktop: Desktop, tmp_path: Path) -> No
         log.wait_for("the hand-over", lambda text: "handed 'show'" in text)
 
         # The tray menu: right-click the icon, then Q for Quit; the app ends cleanly.
-        desktop.run("xdotool", "mousemove", str(x + width // 2), str(y + height // 2))
-        desktop.run("xdotool", "click", "3")
+        desktop.click_centre(icon, "3")
         log.wait_for("the tray menu to open", lambda text: "tray menu opened" in text)
         desktop.shot("tray-menu.png")
         desktop.run("xdotool", "key", "q")
@@ -329,19 +342,15 @@ def test_start_at_login_goes_to_the_tray_and_opens_on_a_click(desktop: Desktop,
     with app_running(desktop, tmp_path / "home", "--tray") as running:
         app, log, env = running.proc, running.log, running.env
         log.wait_for("the start in the tray", lambda text: "started in the tray" in text)
-        geometry = log.wait_for("the tray icon's geometry", lambda text: re.search(
-            r"tray icon geometry: (-?\d+),(-?\d+) (\d+)x(\d+)", text))
-        x, y, width, height = (int(v) for v in geometry.groups())
+        icon = tray_icon_geometry(log)
         # The icon is up and no window was opened (nor built: the log says when it is).
-        windows = desktop.run("xdotool", "search", "--onlyvisible", "--name",
-                              "^Compassion Companion$")
+        windows = desktop.run("xdotool", "search", "--onlyvisible", "--name", MAIN_WINDOW)
         assert windows.stdout.split() == []
         assert "main window built" not in log.text
 
         # A click on the icon opens the window.
-        desktop.run("xdotool", "mousemove", str(x + width // 2), str(y + height // 2))
-        desktop.run("xdotool", "click", "1")
-        desktop.find_window("the main window", "--name", "^Compassion Companion$")
+        desktop.click_centre(icon, "1")
+        desktop.find_window("the main window", "--name", MAIN_WINDOW)
         log.wait_for("the window being built", lambda text: "main window built" in text)
 
         # A second start at login leaves the running app as it is.
@@ -363,7 +372,7 @@ def test_closed_to_the_tray_the_app_restarts_lean_and_keeps_its_place(desktop: D
         copy_pid = 0
         try:
             desktop.bus.wait_for("the break reminder", notify_call)
-            window = desktop.find_window("the main window", "--name", "^Compassion Companion$")
+            window = desktop.find_window("the main window", "--name", MAIN_WINDOW)
             # Moved and resized (no window manager here: xdotool does it), then closed; X
             # delivers the moves to the app before the close message.
             desktop.run("xdotool", "windowsize", "--sync", window, "812", "577")
@@ -371,15 +380,13 @@ def test_closed_to_the_tray_the_app_restarts_lean_and_keeps_its_place(desktop: D
             close_like_a_window_manager(desktop.env["DISPLAY"], int(window))
 
             # Half a second after closing: a copy with --tray takes over, this one ends cleanly.
-            taken_over = log.wait_for("the copy taking over", lambda text: re.search(
-                r"the lean copy \(pid (\d+)\) has taken over", text))
+            taken_over = log.wait_for("the copy taking over", LEAN_COPY_TOOK_OVER.search)
             copy_pid = int(taken_over.group(1))
             assert app.wait(timeout=WAIT_SECONDS) == 0
             log.wait_for("the copy's tray icon (its first reminder check is done by then)",
                          lambda text: "tray icon geometry"
                          in text.partition("started in the tray")[2])
-            windows = desktop.run("xdotool", "search", "--onlyvisible", "--name",
-                                  "^Compassion Companion$")
+            windows = desktop.run("xdotool", "search", "--onlyvisible", "--name", MAIN_WINDOW)
             assert windows.stdout.split() == []  # lean: no window until asked for
             # The copy read the saved state: the break it was told about is not told again.
             assert desktop.bus.text.count(f'string "{SUMMARY}"') == 1
@@ -389,8 +396,7 @@ def test_closed_to_the_tray_the_app_restarts_lean_and_keeps_its_place(desktop: D
             again = subprocess.run(running.command, env=running.env, cwd=REPO,
                                    capture_output=True, text=True, timeout=60, check=False)
             assert again.returncode == 0, again.stderr
-            reopened = desktop.find_window("the copy's window", "--name",
-                                           "^Compassion Companion$")
+            reopened = desktop.find_window("the copy's window", "--name", MAIN_WINDOW)
             assert desktop.geometry(reopened) == (97, 121, 812, 577)
         finally:
             if copy_pid:

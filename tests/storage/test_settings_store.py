@@ -9,7 +9,7 @@ from datetime import datetime
 
 import pytest
 
-from app.core.settings import SETTINGS_VERSION, Appearance, Settings
+from app.core.settings import SETTINGS_VERSION, Appearance, Settings, SettingsError
 from app.storage.settings_store import SettingsStore
 
 STAMP = datetime(2026, 11, 22, 9, 30, 0)
@@ -63,3 +63,19 @@ def test_failed_save_leaves_previous_file_whole(tmp_path, monkeypatch):
         store.save(Settings(text_scale=1.9))
     assert store.path.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["settings.json"]
+
+
+def test_read_gives_none_when_absent_and_raises_leaving_a_broken_file_alone(tmp_path):
+    path = tmp_path / "settings.json"
+    store = SettingsStore(path)
+    assert store.read() is None
+    store.save(Settings(text_scale=1.25))
+    settings = store.read()
+    assert settings is not None and settings.text_scale == 1.25
+    path.write_text("[1, 2]")
+    with pytest.raises(SettingsError, match="expected a JSON object at the top level"):
+        store.read()
+    path.write_text("{not json")
+    with pytest.raises(json.JSONDecodeError):
+        store.read()
+    assert [p.name for p in tmp_path.iterdir()] == ["settings.json"]  # nothing set aside

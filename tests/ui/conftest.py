@@ -2,22 +2,16 @@
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
 import pytest
 
+from app.core.practice_loader import load_library
 from app.core.settings import Settings
-from app.platform.resources import Resources
 
 
 @pytest.fixture
-def resources_copy(tmp_path: Path, repo: Path) -> Resources:
-    """A private copy of the bundled folders, so a test may break a practice file."""
-    root = tmp_path / "bundle"
-    shutil.copytree(repo / "practices", root / "practices")
-    shutil.copytree(repo / "resources", root / "resources")
-    return Resources(root)
+def practices(practices_dir):
+    """The bundled practices by id."""
+    return {p.id: p for p in load_library(practices_dir).practices}
 
 
 @pytest.fixture

@@ -42,11 +42,18 @@ def make_view(qtbot, tmp_path, *, clock=None, minutes=5, show=True):
     return view, clock, scheduler
 
 
-def set_up(view, passphrase=PASSPHRASE):
-    """Drive the set-up page to the open journal."""
+def create_journal(view, passphrase: str = PASSPHRASE) -> str:
+    """Choose `passphrase` on the set-up page; returns the recovery key it then shows."""
     view.setup.choose.passphrase.setText(passphrase)
     view.setup.choose.repeat.setText(passphrase)
     assert view.setup.create_with_passphrase()
+    key: str = view.setup.recovery.key_label.text()
+    return key
+
+
+def set_up(view, passphrase=PASSPHRASE):
+    """Drive the set-up page to the open journal."""
+    create_journal(view, passphrase)
     view.setup.recovery.confirm.setChecked(True)
     view.setup.recovery.continue_button.click()
     assert view.state == "open"

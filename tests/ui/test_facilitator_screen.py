@@ -6,11 +6,7 @@ a laptop and a projector; the test process keeps its single-screen QApplication.
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
-from pathlib import Path
+from tests.ui.screen_config import LAPTOP, run_on_screens
 
 SCRIPT = """
 import sys
@@ -29,22 +25,8 @@ print(choice.notice)
 """
 
 
-def run_on_two_screens(tmp_path: Path, wanted: str) -> list[str]:
-    config = tmp_path / "screens.json"
-    config.write_text(json.dumps({"synthesizeScreens": False, "screens": [
-        {"name": "Laptop", "x": 0, "y": 0, "width": 1280, "height": 800,
-         "logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1},
-        {"name": "HDMI-1", "x": 1280, "y": 0, "width": 1920, "height": 1080,
-         "logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1},
-    ]}))
-    env = dict(os.environ, QT_QPA_PLATFORM=f"offscreen:configfile={config}")
-    out = subprocess.run([sys.executable, "-c", SCRIPT, wanted], env=env, capture_output=True,
-                         text=True, timeout=60, check=True)
-    return out.stdout.splitlines()
-
-
 def test_fills_the_named_screen(tmp_path):
-    first, notice = run_on_two_screens(tmp_path, "HDMI-1")
+    first, notice = run_on_screens(tmp_path, SCRIPT, "HDMI-1")
     name, full, x, label = first.split("|")
     assert (name, full, int(x)) == ("HDMI-1", "True", 1280)
     assert label == "HDMI-1 (1920 × 1080)"
@@ -52,7 +34,7 @@ def test_fills_the_named_screen(tmp_path):
 
 
 def test_missing_screen_falls_back_and_says_so(tmp_path):
-    first, notice = run_on_two_screens(tmp_path, "Projector-in-room-4")
+    first, notice = run_on_screens(tmp_path, SCRIPT, "Projector-in-room-4")
     name, full, _x, _label = first.split("|")
     assert full == "True" and name in {"Laptop", "HDMI-1"}
     assert "'Projector-in-room-4' is not connected" in notice
@@ -78,14 +60,7 @@ print(window.screen_menu.actions()[-1].text(), window.screen_menu.actions()[-1].
 
 
 def test_view_menu_lists_screens_by_name_and_remembers_the_choice(tmp_path):
-    config = tmp_path / "screens.json"
-    config.write_text(json.dumps({"synthesizeScreens": False, "screens": [
-        {"name": "Laptop", "x": 0, "y": 0, "width": 1280, "height": 800,
-         "logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1},
-    ]}))
-    env = dict(os.environ, QT_QPA_PLATFORM=f"offscreen:configfile={config}")
-    out = subprocess.run([sys.executable, "-c", MENU_SCRIPT], env=env, capture_output=True,
-                         text=True, timeout=60, check=True).stdout.splitlines()
+    out = run_on_screens(tmp_path, MENU_SCRIPT, screens=(LAPTOP,))
     assert out[0] == "The screen this window is on|Laptop (1280 × 800)"
     assert out[1] == "True"
     assert out[2] == "saved Laptop"

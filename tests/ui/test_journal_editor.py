@@ -164,3 +164,27 @@ def test_editor_controls_are_named_and_in_the_tab_order(opened):
         if widget.isEnabled():
             assert widget in chain, widget.accessibleName()
     assert view.open_page.back_button in chain and view.open_page.lock_button in chain
+
+
+def test_loading_an_entry_shows_its_preview_and_a_new_one_clears_it(opened, qtbot):
+    view, _, _ = opened
+    editor = view.editor
+    qtbot.keyClicks(editor.body, "A *calm* shift.")
+    assert editor.save()
+    saved = editor.entry
+    editor.start_new()
+    assert editor.preview.toPlainText().strip() == ""
+    editor.load(saved, is_new=False)
+    assert editor.preview.toPlainText().strip() == "A calm shift."
+
+
+def test_work_to_keep_means_unsaved_and_not_an_empty_new_entry(opened, qtbot):
+    view, _, _ = opened
+    editor = view.editor
+    assert not editor.has_work_to_keep()
+    qtbot.keyClicks(editor.title, " ")
+    assert editor.has_unsaved_changes and not editor.has_work_to_keep(), "blank new entry"
+    qtbot.keyClicks(editor.body, "Words")
+    assert editor.has_work_to_keep()
+    assert editor.save()
+    assert not editor.has_work_to_keep()

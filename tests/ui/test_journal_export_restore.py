@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import stat
 import zipfile
 
 import pytest
@@ -27,6 +29,8 @@ def test_export_each_format_writes_the_entry(qtbot, tmp_path, fmt):
     out = tmp_path / f"out.{fmt}"
     assert view.export_to(out, fmt, "all"), view.open_page.notice.text()
     assert out.exists()
+    if os.name == "posix":  # owner-only, as the command line makes it
+        assert stat.S_IMODE(out.stat().st_mode) == (0o700 if fmt == "md" else 0o600)
     if fmt == "md":
         text = "".join(p.read_text("utf-8") for p in out.iterdir())
     elif fmt == "zip":

@@ -10,6 +10,7 @@ from tests.ui.journal_ui_support import (
     PASSPHRASE,
     add_entry,
     all_app_texts,
+    create_journal,
     flush_deletes,
     make_view,
     set_up,
@@ -109,10 +110,7 @@ def test_repeated_failures_wait_longer_each_time(opened):
 
 def test_recovery_key_resets_the_passphrase(qtbot, tmp_path):
     view, clock, _ = make_view(qtbot, tmp_path)
-    view.setup.choose.passphrase.setText(PASSPHRASE)
-    view.setup.choose.repeat.setText(PASSPHRASE)
-    view.setup.create_with_passphrase()
-    key = view.setup.recovery.key_label.text()
+    key = create_journal(view)
     view.setup.recovery.confirm.setChecked(True)
     view.setup.recovery.continue_button.click()
     add_entry(view, clock, SECRET_TITLE, SECRET_BODY)

@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from PySide6.QtCore import Qt
 
-from tests.ui.journal_ui_support import PASSPHRASE, make_view
+from tests.ui.journal_ui_support import PASSPHRASE, create_journal, make_view
 
 
 def test_ctrl_j_opens_the_journal_page_and_back_returns(companion, qtbot, app_paths):
@@ -34,9 +34,7 @@ def test_back_button_and_lock_action(companion, qtbot, tmp_path):
     # Set up with the test KDF: the keyring stores its own parameters, so the window's
     # journal (which would use the real Argon2 cost for a new journal) unlocks it quickly.
     view, _, _ = make_view(qtbot, tmp_path, show=False)
-    view.setup.choose.passphrase.setText(PASSPHRASE)
-    view.setup.choose.repeat.setText(PASSPHRASE)
-    view.setup.create_with_passphrase()
+    create_journal(view)
     view.close_journal()
     window = companion.window
     window._journal_path = tmp_path / "data" / "journal.sqlite3"

@@ -16,6 +16,7 @@ from tests.ui.journal_ui_support import (
     PASSPHRASE,
     all_app_texts,
     answer_next_dialog,
+    create_journal,
     flush_deletes,
     make_view,
     unnamed_focusable,
@@ -72,11 +73,8 @@ def test_typing_both_fields_and_enter_creates_the_journal(qtbot, tmp_path):
 
 def test_recovery_key_is_shown_once_and_needs_confirmation(qtbot, tmp_path):
     view, _, _ = make_view(qtbot, tmp_path)
-    view.setup.choose.passphrase.setText(PASSPHRASE)
-    view.setup.choose.repeat.setText(PASSPHRASE)
-    assert view.setup.create_with_passphrase()
+    key = create_journal(view)
     panel = view.setup.recovery
-    key = panel.key_label.text()
     assert len(key.split("-")) == 14
     assert not panel.continue_button.isEnabled()
     assert key in all_app_texts()
@@ -98,10 +96,7 @@ def test_recovery_key_is_shown_once_and_needs_confirmation(qtbot, tmp_path):
 
 def test_reopening_a_set_up_journal_shows_the_lock_not_the_key(qtbot, tmp_path):
     view, _, _ = make_view(qtbot, tmp_path)
-    view.setup.choose.passphrase.setText(PASSPHRASE)
-    view.setup.choose.repeat.setText(PASSPHRASE)
-    view.setup.create_with_passphrase()
-    key = view.setup.recovery.key_label.text()
+    key = create_journal(view)
     view.close_journal()  # the app quits before the key was confirmed
     view.close()
     view.deleteLater()
@@ -113,10 +108,7 @@ def test_reopening_a_set_up_journal_shows_the_lock_not_the_key(qtbot, tmp_path):
 
 def test_save_the_recovery_key_to_a_private_file(qtbot, tmp_path):
     view, _, _ = make_view(qtbot, tmp_path)
-    view.setup.choose.passphrase.setText(PASSPHRASE)
-    view.setup.choose.repeat.setText(PASSPHRASE)
-    view.setup.create_with_passphrase()
-    key = view.setup.recovery.key_label.text()
+    key = create_journal(view)
     target = tmp_path / "keep" / "key.txt"
     assert view.setup.recovery.save_to(target) == target
     assert target.read_text(encoding="utf-8") == recovery_key_text(key)

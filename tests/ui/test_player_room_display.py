@@ -7,28 +7,19 @@ projector to show that the type follows the chosen screen's height.
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QAbstractButton, QMainWindow, QWidget
+from PySide6.QtWidgets import QMainWindow
 
-from app.core.practice_loader import load_library
 from app.ui.player_view import PlayerView
 from tests.fakes import FakeClock, FakeScheduler
+from tests.ui.player_support import press_alt_n, unnamed_controls
+from tests.ui.screen_config import run_on_screens
 
 BIG = ("title_label", "prompt_label", "countdown_label", "turn_label", "next_label")
-
-
-@pytest.fixture
-def practices(practices_dir):
-    return {p.id: p for p in load_library(practices_dir).practices}
 
 
 class Room:
@@ -118,8 +109,8 @@ def test_f11_makes_a_room_display_and_f11_gives_the_window_back(room):
 def test_notes_choice_on_the_shared_screen_is_kept_for_the_session(room):
     view = room.view
     room.full_screen()
-    room.key(Qt.Key.Key_N, Qt.KeyboardModifier.AltModifier)
-    room.qtbot.waitUntil(lambda: notes_shown(view), timeout=2000)
+    press_alt_n(room.qtbot, view)
+    assert notes_shown(view)
     assert view.notes_button.isChecked()
     assert view.notes_button.accessibleName() == "Hide facilitator notes"
     room.key(Qt.Key.Key_F11)
@@ -182,24 +173,11 @@ def test_every_step_fits_the_screen_even_with_large_text(qtbot, practices, scale
         room.window.close()
 
 
-def _unnamed_controls(root: QWidget) -> list[str]:
-    missing = []
-    for widget in root.findChildren(QWidget):
-        if not widget.isVisible() or widget.focusPolicy() == Qt.FocusPolicy.NoFocus:
-            continue
-        if not widget.isWindow() and widget.focusProxy() is not None:
-            continue
-        named = widget.accessibleName() or (isinstance(widget, QAbstractButton) and widget.text())
-        if not named:
-            missing.append(f"{type(widget).__name__} {widget.objectName()}")
-    return missing
-
-
 def test_room_display_keeps_every_control_named(room):
     room.full_screen()
-    room.key(Qt.Key.Key_N, Qt.KeyboardModifier.AltModifier)
-    room.qtbot.waitUntil(lambda: notes_shown(room.view), timeout=2000)
-    assert _unnamed_controls(room.view) == []
+    press_alt_n(room.qtbot, room.view)
+    assert notes_shown(room.view)
+    assert unnamed_controls(room.view) == []
     assert room.view.countdown_label.accessibleName() == "Time left in this step"
     assert room.view.turn_label.accessibleName() == "Speaking turn"
     assert room.view.next_label.accessibleName() == "What comes next"
@@ -260,19 +238,8 @@ for name in ("Laptop", "HDMI-1"):
 
 
 def test_type_is_sized_from_the_chosen_screen(tmp_path):
-    config = tmp_path / "screens.json"
-    config.write_text(json.dumps({"synthesizeScreens": False, "screens": [
-        {"name": "Laptop", "x": 0, "y": 0, "width": 1280, "height": 800,
-         "logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1},
-        {"name": "HDMI-1", "x": 1280, "y": 0, "width": 1920, "height": 1080,
-         "logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1},
-    ]}))
-    env = dict(os.environ, QT_QPA_PLATFORM=f"offscreen:configfile={config}")
-    root = Path(__file__).resolve().parents[2]
-    out = subprocess.run([sys.executable, "-c", TWO_SCREENS], env=env, capture_output=True,
-                         text=True, timeout=60, check=True, cwd=root).stdout.splitlines()
     sizes = {}
-    for line in out:
+    for line in run_on_screens(tmp_path, TWO_SCREENS):
         wanted, on, points = line.split("|")
         assert wanted == on
         sizes[on] = float(points)

@@ -6,15 +6,14 @@ from datetime import UTC, datetime
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractButton, QWidget
 
-from app.core.practice_loader import load_library
 from app.core.session import SessionRecord, SessionState
 from app.core.time_text import countdown_text
 from app.ui.audio_panel import WAITING_TEXT
 from app.ui.player_view import PlayerView
 from app.ui.qt_scheduler import QtScheduler
 from tests.fakes import FakeClock, FakeScheduler
+from tests.ui.player_support import press_alt_n, unnamed_controls
 
 
 def is_silent(player):
@@ -25,10 +24,6 @@ def is_silent(player):
 def play_state(player):
     """Read afresh each time (a helper, so mypy does not narrow the property)."""
     return player.state
-
-@pytest.fixture
-def practices(practices_dir):
-    return {p.id: p for p in load_library(practices_dir).practices}
 
 
 @pytest.fixture
@@ -195,13 +190,6 @@ def test_facilitator_notes_toggle_says_what_it_will_do(make_player, qtbot):
     assert button.accessibleName() == "Hide facilitator notes"
 
 
-def press_alt_n(qtbot, view):
-    """The button's mnemonic; Qt releases a mnemonic's click a moment later, so wait for it."""
-    before = view.notes_button.isChecked()
-    qtbot.keyClick(view.focusWidget() or view, Qt.Key.Key_N, Qt.KeyboardModifier.AltModifier)
-    qtbot.waitUntil(lambda: view.notes_button.isChecked() != before, timeout=2000)
-
-
 def test_solo_practice_offers_notes_only_on_steps_that_have_them(make_player):
     view, _ = make_player("me-space")
     assert view.notes_button.isHidden() and view.notes_panel.isHidden(), "step 1: no notes"
@@ -232,31 +220,16 @@ def test_no_notes_button_for_a_practice_without_notes(qtbot, practices):
         view.next()
 
 
-def _unnamed_controls(root: QWidget) -> list[str]:
-    missing = []
-    for widget in root.findChildren(QWidget):
-        if not widget.isVisible() or widget.focusPolicy() == Qt.FocusPolicy.NoFocus:
-            continue
-        if not widget.isWindow() and widget.focusProxy() is not None:
-            continue
-        named = widget.accessibleName() or (
-            isinstance(widget, QAbstractButton) and widget.text()
-        )
-        if not named:
-            missing.append(f"{type(widget).__name__} {widget.objectName()}")
-    return missing
-
-
 def test_every_control_has_a_name(make_player):
     view, _ = make_player("pause-space")
-    assert _unnamed_controls(view) == []
+    assert unnamed_controls(view) == []
     view.toggle_running()
     for _ in range(4):
         view.next()
-    assert _unnamed_controls(view) == []
+    assert unnamed_controls(view) == []
     view.end()
     assert view.is_closing
-    assert _unnamed_controls(view) == []
+    assert unnamed_controls(view) == []
 
 
 def test_space_on_a_focused_button_presses_that_button(make_player, qtbot):
@@ -607,7 +580,7 @@ def test_every_control_has_a_name_with_the_audio_panel(make_audio_player, narrat
 
     view, _, _ = make_audio_player(narration=Narration(*narration_files))
     view.toggle_running()
-    assert _unnamed_controls(view) == []
+    assert unnamed_controls(view) == []
 
 
 def test_a_recording_with_its_own_bells_gets_no_second_bell(

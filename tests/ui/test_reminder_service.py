@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from PySide6.QtDBus import QDBusConnection, QDBusMessage
 
+from app.core.reminder_engine import MAX_SLEEP_SECONDS
 from app.core.reminders import (
     Occurrence,
     OccurrenceKind,
@@ -24,7 +25,8 @@ from app.core.reminders import (
 from app.platform.notifications import SKIP, SNOOZE, START_ME_SPACE, NullNotifier
 from app.platform.sleep_watcher import LOGIND_INTERFACE, LOGIND_PATH, LOGIND_SERVICE, SleepWatcher
 from app.storage.bank_holiday_cache import CachedBankHolidays
-from app.ui.reminder_service import MAX_WAIT_SECONDS, ReminderService, next_break_text
+from app.ui import reminder_service
+from app.ui.reminder_service import ReminderService, next_break_text
 from tests.fakes import FakeClock, FakeScheduler
 
 RULES = ReminderRules(
@@ -36,10 +38,22 @@ MONDAY_9 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 REPO = Path(__file__).resolve().parents[2]
 
 
+class AskedScheduler(FakeScheduler):
+    """A FakeScheduler that keeps every wait it was asked for."""
+
+    def __init__(self, clock) -> None:
+        super().__init__(clock)
+        self.asked: list[float] = []
+
+    def call_later(self, seconds, callback):
+        self.asked.append(seconds)
+        return super().call_later(seconds, callback)
+
+
 class Rig:
     def __init__(self, tmp_path, start=MONDAY_9, clock=None) -> None:
         self.clock = clock or FakeClock(start)
-        self.scheduler = FakeScheduler(self.clock)
+        self.scheduler = AskedScheduler(self.clock)
         self.notifier = NullNotifier()
         self.state_file = tmp_path / "state" / "reminders.json"
         self.service = ReminderService(RULES, self.clock, self.scheduler, self.notifier,
@@ -93,12 +107,47 @@ def test_unreadable_state_is_kept_aside(qapp, tmp_path):
 def test_waits_are_capped_at_a_minute(qapp, tmp_path):
     rig = Rig(tmp_path)
     rig.service.start()
-    assert rig.service.scheduler.last_wait == MAX_WAIT_SECONDS
-    long_wait = []
-    rig.service.scheduler.call_later(3600, lambda: long_wait.append(1))
-    assert rig.service.scheduler.last_wait == MAX_WAIT_SECONDS
-    rig.scheduler.advance(MAX_WAIT_SECONDS)
-    assert long_wait == [1]
+    assert rig.scheduler.asked == [MAX_SLEEP_SECONDS] == [60.0]  # 09:00: nothing due soon
+    rig.scheduler.advance(5 * 3600)  # through the heads-up, the start and the end
+    assert len(rig.fired) == 3
+    assert max(rig.scheduler.asked) <= 60.0
+    assert len(rig.scheduler.asked) >= 5 * 60  # so a clock nobody reported is seen in a minute
+
+
+@pytest.fixture
+def writes(monkeypatch) -> list[Path]:
+    """Every state file the service writes (really written, and counted)."""
+    from app.storage.atomic_file import write_atomic as real_write
+
+    written: list[Path] = []
+
+    def counted(path, data, **kwargs):
+        written.append(path)
+        real_write(path, data, **kwargs)
+
+    monkeypatch.setattr(reminder_service, "write_atomic", counted)
+    return written
+
+
+def test_a_check_saves_once_and_only_when_something_fired(qapp, tmp_path, writes):
+    rig = Rig(tmp_path, start=datetime(2026, 3, 2, 11, 49, 30, tzinfo=UTC))
+    rig.service.start()
+    assert len(writes) == 1  # the start itself
+    rig.scheduler.advance(60)  # 11:50: the heads-up fires on a timer
+    assert len(rig.fired) == 1 and len(writes) == 2
+    saved = json.loads(rig.state_file.read_text())
+    assert [m["key"] for m in saved["marks"] if m["fired"]] == ["heads_up/Lunch/2026-03-02"]
+    rig.scheduler.advance(5 * 60)  # checks that fire nothing write nothing
+    assert len(writes) == 2
+    rig.service.stop()
+    assert len(writes) == 3
+
+
+def test_a_fire_at_start_is_saved_once(qapp, tmp_path, writes):
+    rig = Rig(tmp_path, start=datetime(2026, 3, 2, 12, 5, tzinfo=UTC))
+    rig.service.start()
+    assert rig.summaries() == ["Your protected break has started: Lunch"]
+    assert len(writes) == 1
 
 
 def test_sleep_through_the_start_fires_once_on_resume(qapp, tmp_path):

@@ -197,6 +197,17 @@ def test_preview_uses_the_injected_clock(qtbot, make_dialog):
         "Next protected break: none in the coming year.")
 
 
+def test_next_journal_reminder_months_away_is_still_shown(qtbot, make_dialog):
+    reminders = rules_to_dict(default_rules("Europe/London"))
+    reminders["journal"].update(every_weeks=30, anchor="2026-01-02")
+    dialog = make_dialog(london_settings(reminders=reminders))
+    # 30 weeks from Fri 2 Jan, behind some 13 weeks' worth of lunch breaks and heads-ups.
+    assert dialog.journal_next.text() == "Next journal reminder: Fri 31 Jul 2026 at 16:00."
+    reminders["journal"]["enabled"] = False
+    off = make_dialog(london_settings(reminders=reminders))
+    assert off.journal_next.text() == "No journal reminder in the coming weeks."
+
+
 def test_leave_range_by_keyboard_and_its_error(qtbot, make_dialog):
     dialog = make_dialog()
     dialog.show_page("Leave")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+import app.cli
 from app.cli import build_parser, parse_args
 
 
@@ -31,7 +32,26 @@ def test_a_command_goes_through_the_whole_parser(argv, command):
     assert vars(args) == vars(build_parser().parse_args(argv))
 
 
-@pytest.mark.parametrize("argv", [["--no-such-option"], ["start"], ["--help"]])
+@pytest.mark.parametrize("argv", [
+    ["start", "me-space"],
+    ["--tray", "start", "me-space"],
+    ["--data-dir", "/tmp/d", "--verbose", "start", "kind-breath"],
+    ["--data-dir=start", "start", "me-space"],
+])
+def test_start_a_practice_skips_the_whole_parser_and_means_the_same(argv, monkeypatch):
+    whole = build_parser().parse_args(argv)
+
+    def not_wanted():
+        raise AssertionError("the desktop file's start action built every command's parser")
+
+    monkeypatch.setattr(app.cli, "build_parser", not_wanted)
+    assert vars(parse_args(argv)) == vars(whole)
+
+
+@pytest.mark.parametrize("argv", [
+    ["--no-such-option"], ["start"], ["--help"], ["start", "me-space", "--verbose"],
+    ["start", "--tray", "me-space"], ["start", "-x"], ["start", "a", "b"], ["--", "start", "a"],
+])
 def test_mistakes_and_help_get_the_whole_parsers_answer(argv, capsys):
     with pytest.raises(SystemExit) as quick:
         parse_args(argv)

@@ -16,6 +16,7 @@ from app.core.journal_export import (
     entries_to_json,
     export_json,
     export_markdown,
+    select_entries,
 )
 from app.core.journal_import import ImportSettings, read_entries
 from tests.journal_support import T0
@@ -98,3 +99,21 @@ def test_json_text_is_readable_and_stable():
     text = entries_to_json(sample()[:1], T0)
     assert "café" in text  # not \u escapes
     assert text.endswith("}\n")
+
+
+
+def test_select_entries_reads_dates_in_the_local_zone_and_sorts_oldest_first():
+    entries = list(reversed(sample()))
+    a, b, c, d = ("a" * 32, "b" * 32, "c" * 32, "d" * 32)
+
+    def ids(chosen: list[Entry]) -> list[str]:
+        return [e.id for e in chosen]
+
+    assert ids(select_entries(entries, UTC)) == [a, b, c, d]
+    day = T0.date()  # entry a: 3 Mar 09:30 UTC; b, c, d a day later
+    assert ids(select_entries(entries, UTC, since=day, until=day)) == [a]
+    assert ids(select_entries(entries, UTC, since=day + timedelta(days=1))) == [b, c, d]
+    west = timezone(timedelta(hours=-10))  # there, 09:30 UTC is 23:30 the day before
+    assert ids(select_entries(entries, west, since=day, until=day)) == [b, c, d]
+    assert ids(select_entries(entries, UTC, ids={c})) == [c]
+    assert select_entries(entries, UTC, ids=()) == [], "an empty choice picks nothing"

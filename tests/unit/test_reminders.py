@@ -26,6 +26,7 @@ from app.core.reminders import (
     QuietDays,
     ReminderRuleError,
     ReminderRules,
+    check_nation,
     default_rules,
     local_instant,
     next_occurrences,
@@ -435,6 +436,17 @@ def test_the_package_source_matches_the_package_table_day_by_day():
         assert mine == {d: str(n) for d, n in table.items()}, nation
         assert all(d.year == year for year in range(2024, 2031)
                    for d in package.dates(nation, year))
+
+
+def test_check_nation_accepts_the_four_and_names_anything_else():
+    assert [check_nation(n) for n in NATIONS] == list(NATIONS)
+    with pytest.raises(ValueError) as bad:
+        check_nation("England")
+    assert str(bad.value) == ("nation: expected one of england, scotland, wales, "
+                              "northern-ireland, got 'England'")
+    with pytest.raises(ValueError) as missing:
+        check_nation(None)
+    assert str(missing.value).endswith("northern-ireland, got nothing")
 
 
 def test_the_package_source_names_a_bad_nation():
